@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "recallfs",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "recallfs", targets: ["recallfs"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C shims only.
+        .systemLibrary(name: "CFuse", pkgConfig: "fuse3", providers: [.apt(["libfuse3-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Document stores: the protocol, Pensieve's SQLite database, our own FTS5 index, a mock.
+        .target(name: "Store", dependencies: [
+            "CSQLite",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Path/inode model, query parsing, rendering and status files: pure Swift, no FUSE.
+        .target(name: "Tree", dependencies: [
+            "Store",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // A thin libfuse3 low-level bridge that only translates calls into Tree.
+        .target(name: "FUSEBridge", dependencies: [
+            "CFuse", "Tree",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "recallfs", dependencies: [
+            "FUSEBridge", "Tree", "Store",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "TreeTests", dependencies: ["Tree", "Store"]),
+    ]
+)

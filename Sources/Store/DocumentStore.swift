@@ -1,0 +1,20 @@
+/// A source of documents: Pensieve's SQLite database now, its REST API later, a mock in tests.
+///
+/// Every method may block (it runs on a FUSE worker thread) and throws `StoreError`.
+public protocol DocumentStore: Sendable {
+    /// A short name for `.status/backend`: `sqlite`, `api`, `mock`.
+    var backendName: String { get }
+    func libraries() throws -> [Library]
+    /// Entities with `id > afterID`, ascending by id, at most `limit`; only `library` if given.
+    func entitySummaries(afterID: Int64, library: Int64?, limit: Int) throws -> [EntitySummary]
+    func entitySummary(id: Int64) throws -> EntitySummary?
+    /// Full entities for `ids`, in the order of `ids`, skipping ids that do not exist.
+    func entities(ids: [Int64]) throws -> [Entity]
+    func entityCount(library: Int64?) throws -> Int
+    /// Ranked results for `request`.
+    func search(_ request: SearchRequest) throws -> [SearchHit]
+}
+
+extension DocumentStore {
+    public func entity(id: Int64) throws -> Entity? { try entities(ids: [id]).first }
+}

@@ -1,0 +1,24 @@
+/// Turns the words and phrases of a `SearchRequest` into an FTS5 MATCH expression.
+///
+/// Every term is emitted as a double-quoted FTS5 string (quotes doubled), so no user text can be read
+/// as FTS5 syntax (`AND`, `NEAR`, `*`, `:`, parentheses, column filters). Terms are joined by spaces,
+/// which FTS5 reads as AND. Words get a trailing `*` (prefix match); phrases match exactly.
+public enum FTSQuery {
+    /// nil when no term has a character that the tokenizer keeps (then there is nothing to match).
+    public static func expression(words: [String], phrases: [String]) -> String? {
+        var parts: [String] = []
+        for word in words where hasTokenCharacter(word) { parts.append(quote(word) + "*") }
+        for phrase in phrases where hasTokenCharacter(phrase) { parts.append(quote(phrase)) }
+        return parts.isEmpty ? nil : parts.joined(separator: " ")
+    }
+
+    static func quote(_ term: String) -> String {
+        "\"" + term.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// unicode61 keeps letters, numbers and marks; a term of only punctuation yields no token, and an
+    /// empty FTS5 string would match nothing, so such terms are dropped.
+    public static func hasTokenCharacter(_ term: String) -> Bool {
+        term.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
+    }
+}

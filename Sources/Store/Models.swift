@@ -1,0 +1,91 @@
+/// A Pensieve library (`libraries` table).
+public struct Library: Sendable, Equatable {
+    public var id: Int64
+    public var name: String
+    /// `record` (screen history) or `static` (indexed folders).
+    public var kind: String
+    public init(id: Int64, name: String, kind: String) { self.id = id; self.name = name; self.kind = kind }
+}
+
+/// What a directory listing needs about an entity: enough to name it and to tell whether it changed.
+public struct EntitySummary: Sendable, Equatable {
+    public var id: Int64
+    public var libraryID: Int64
+    public var filename: String
+    /// Capture time, Unix seconds UTC (`file_created_at`).
+    public var createdAt: Int64
+    /// The `active_app` metadata value, if any.
+    public var app: String?
+    /// Changes whenever the entity, its metadata or its tags change.
+    public var version: String
+    public init(id: Int64, libraryID: Int64, filename: String, createdAt: Int64, app: String?, version: String) {
+        self.id = id; self.libraryID = libraryID; self.filename = filename
+        self.createdAt = createdAt; self.app = app; self.version = version
+    }
+}
+
+/// One metadata entry as Pensieve stores it.
+public struct MetadataEntry: Sendable, Equatable {
+    public var key: String
+    public var value: String
+    public var source: String?
+    /// `json`, `text` or `number` (the API's spelling; the database stores JSON_DATA etc.).
+    public var dataType: String
+    public init(key: String, value: String, source: String?, dataType: String) {
+        self.key = key; self.value = value; self.source = source; self.dataType = dataType
+    }
+}
+
+/// An entity with all of its metadata and tags.
+public struct Entity: Sendable, Equatable {
+    public var summary: EntitySummary
+    public var filepath: String
+    public var size: Int64
+    public var fileType: String
+    public var fileTypeGroup: String
+    public var lastModifiedAt: Int64
+    /// `updated_at`, Unix seconds UTC.
+    public var updatedAt: Int64
+    public var tags: [String]
+    public var metadata: [MetadataEntry]
+
+    public init(summary: EntitySummary, filepath: String, size: Int64, fileType: String, fileTypeGroup: String,
+                lastModifiedAt: Int64, updatedAt: Int64, tags: [String], metadata: [MetadataEntry]) {
+        self.summary = summary; self.filepath = filepath; self.size = size; self.fileType = fileType
+        self.fileTypeGroup = fileTypeGroup; self.lastModifiedAt = lastModifiedAt; self.updatedAt = updatedAt
+        self.tags = tags; self.metadata = metadata
+    }
+
+    public var id: Int64 { summary.id }
+    public func value(for key: String) -> String? { metadata.first { $0.key == key }?.value }
+}
+
+/// A search as the query grammar describes it: words and phrases that must all match, plus filters.
+public struct SearchRequest: Sendable, Equatable, Hashable {
+    /// Single words; each one matches as a prefix.
+    public var words: [String] = []
+    /// Quoted phrases; each one matches exactly, as a sequence of tokens.
+    public var phrases: [String] = []
+    /// Library names (any of them).
+    public var libraries: [String] = []
+    /// `active_app` values (any of them, case-insensitive).
+    public var apps: [String] = []
+    /// Inclusive lower bound on capture time, Unix seconds UTC.
+    public var start: Int64?
+    /// Exclusive upper bound on capture time, Unix seconds UTC.
+    public var end: Int64?
+    /// `file_type_group` or `file_type` values (any of them).
+    public var types: [String] = []
+    public var limit: Int = 50
+
+    public init() {}
+    /// True when there is no text: list mode, newest first.
+    public var isListMode: Bool { words.isEmpty && phrases.isEmpty }
+}
+
+/// One ranked search result.
+public struct SearchHit: Sendable, Equatable {
+    public var id: Int64
+    public var rank: Int
+    public init(id: Int64, rank: Int) { self.id = id; self.rank = rank }
+}

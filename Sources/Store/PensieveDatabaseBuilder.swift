@@ -1,0 +1,105 @@
+import Foundation
+
+/// Builds or updates a Pensieve-format database from the text and markdown files under a folder:
+/// one library, one entity per file, the file's text in a `text` metadata entry. This is what
+/// `recallfs index` runs: the embedded default for people without Pensieve, and the demo's data.
+public struct PensieveDatabaseBuilder {
+    /// File extensions that are read as text.
+    public static let textExtensions: Set<String> = ["txt", "md", "markdown", "text", "rst", "org", "csv", "log"]
+
+    public struct Report: Sendable, Equatable {
+        public var added = 0, updated = 0, removed = 0, unchanged = 0
+    }
+
+    public let databasePath: String
+    public init(databasePath: String) { self.databasePath = databasePath }
+
+    /// Indexes `directory` into the library `libraryName` (created if needed).
+    public func index(directory: String, libraryName: String) throws -> Report {
+        let root = URL(fileURLWithPath: directory).standardizedFileURL.resolvingSymlinksInPath()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw StoreError.invalid("not a directory: \(directory)")
+        }
+        let db = try SQLiteConnection(path: databasePath, readOnly: false, create: true)
+        if try db.scalarInt("SELECT count(*) FROM sqlite_master WHERE name = 'entities'") == 0 {
+            try db.execute("PRAGMA journal_mode = WAL;")
+            try db.transaction { try db.execute(PensieveSchema.sql) }
+        }
+        let files = try textFiles(under: root)
+        return try db.transaction {
+            let (libraryID, folderID) = try libraryAndFolder(db, name: libraryName, path: root.path)
+            var existing: [String: (id: Int64, modified: String, size: Int64)] = [:]
+            try db.query("SELECT id, filepath, file_last_modified_at, size FROM entities WHERE library_id = ?", [.int(libraryID)]) {
+                existing[$0.text(1) ?? ""] = ($0.int(0), $0.text(2) ?? "", $0.int(3))
+            }
+            var report = Report()
+            for file in files {
+                let modified = PensieveTime.database(file.modified)
+                if let old = existing.removeValue(forKey: file.path) {
+                    if old.modified == modified && old.size == file.size { report.unchanged += 1; continue }
+                    try db.query("""
+                        UPDATE entities SET size = ?, file_created_at = ?, file_last_modified_at = ?,
+                            updated_at = CURRENT_TIMESTAMP, last_scan_at = CURRENT_TIMESTAMP WHERE id = ?
+                        """, [.int(file.size), .text(modified), .text(modified), .int(old.id)])
+                    try db.query("UPDATE metadata_entries SET value = ?, updated_at = CURRENT_TIMESTAMP WHERE entity_id = ? AND key = 'text'",
+                                 [.text(file.text), .int(old.id)])
+                    report.updated += 1
+                } else {
+                    try db.query("""
+                        INSERT INTO entities(filepath, filename, size, file_created_at, file_last_modified_at,
+                            file_type, file_type_group, library_id, folder_id) VALUES (?, ?, ?, ?, ?, ?, 'text', ?, ?)
+                        """, [.text(file.path), .text(file.name), .int(file.size), .text(modified), .text(modified),
+                              .text(file.type), .int(libraryID), .int(folderID)])
+                    let id = try db.scalarInt("SELECT last_insert_rowid()") ?? 0
+                    try db.query("""
+                        INSERT INTO metadata_entries(entity_id, "key", value, source_type, source, data_type)
+                        VALUES (?, 'text', ?, 'SYSTEM_GENERATED', 'recallfs', 'TEXT_DATA')
+                        """, [.int(id), .text(file.text)])
+                    report.added += 1
+                }
+            }
+            for gone in existing.values {
+                for table in ["metadata_entries", "entity_tags"] {
+                    try db.query("DELETE FROM \(table) WHERE entity_id = ?", [.int(gone.id)])
+                }
+                try db.query("DELETE FROM entities WHERE id = ?", [.int(gone.id)])
+                report.removed += 1
+            }
+            return report
+        }
+    }
+
+    private func libraryAndFolder(_ db: SQLiteConnection, name: String, path: String) throws -> (Int64, Int64) {
+        if try db.scalarInt("SELECT id FROM libraries WHERE name = ?", [.text(name)]) == nil {
+            try db.query("INSERT INTO libraries(name, kind) VALUES (?, 'static')", [.text(name)])
+        }
+        let libraryID = try db.scalarInt("SELECT id FROM libraries WHERE name = ?", [.text(name)])!
+        if try db.scalarInt("SELECT id FROM folders WHERE library_id = ? AND path = ?", [.int(libraryID), .text(path)]) == nil {
+            try db.query("INSERT INTO folders(path, library_id, type, last_modified_at) VALUES (?, ?, 'DEFAULT', ?)",
+                         [.text(path), .int(libraryID), .text(PensieveTime.database(Int64(Date().timeIntervalSince1970)))])
+        }
+        let folderID = try db.scalarInt("SELECT id FROM folders WHERE library_id = ? AND path = ?", [.int(libraryID), .text(path)])!
+        return (libraryID, folderID)
+    }
+
+    struct TextFile { var path: String; var name: String; var type: String; var size: Int64; var modified: Int64; var text: String }
+
+    private func textFiles(under root: URL) throws -> [TextFile] {
+        let keys: [URLResourceKey] = [.isRegularFileKey, .fileSizeKey, .contentModificationDateKey]
+        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: keys,
+                                                           options: [.skipsHiddenFiles]) else { return [] }
+        var files: [TextFile] = []
+        for case let url as URL in walker {
+            let ext = url.pathExtension.lowercased()
+            guard Self.textExtensions.contains(ext),
+                  let values = try? url.resourceValues(forKeys: Set(keys)), values.isRegularFile == true,
+                  let data = FileManager.default.contents(atPath: url.path) else { continue }
+            files.append(TextFile(path: url.path, name: url.lastPathComponent, type: ext == "md" ? "markdown" : ext,
+                                  size: Int64(data.count),
+                                  modified: Int64((values.contentModificationDate ?? Date()).timeIntervalSince1970),
+                                  text: String(decoding: data, as: UTF8.self)))
+        }
+        return files.sorted { $0.path < $1.path }
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import Logging
+
+/// Reads Pensieve's own database (`~/.memos/database.db`) directly and read-only.
+///
+/// Search does not touch Pensieve's `entities_fts` (it needs Pensieve's libsimple extension);
+/// it goes through `SearchIndex`, the project's own FTS5 index, which this store keeps in sync.
+public final class PensieveSQLiteStore: DocumentStore {
+    public let backendName = "sqlite"
+    public let path: String
+    private let pool: SQLiteConnectionPool
+    /// Our own FTS5 index, if search is wanted (the `index` command does not need one).
+    public let index: SearchIndex?
+
+    /// Opens the database and checks that it has Pensieve's tables.
+    public init(path: String, index: SearchIndex?, connections: Int = 4) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StoreError.unavailable("database not found: \(path)")
+        }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw StoreError.unavailable("database not readable: \(path)")
+        }
+        self.path = path
+        self.index = index
+        pool = SQLiteConnectionPool(capacity: connections) {
+            try SQLiteConnection(path: path, readOnly: true)
+        }
+        let tables = try pool.withConnection { db in
+            var names: Set<String> = []
+            try db.query("SELECT name FROM sqlite_master WHERE type IN ('table','view')") { names.insert($0.text(0) ?? "") }
+            return names
+        }
+        let missing = ["libraries", "entities", "metadata_entries", "entity_tags", "tags"].filter { !tables.contains($0) }
+        guard missing.isEmpty else {
+            throw StoreError.unavailable("\(path) is not a Pensieve database (missing tables: \(missing.joined(separator: ", ")))")
+        }
+    }
+
+    public func libraries() throws -> [Library] {
+        try pool.withConnection { db in
+            var result: [Library] = []
+            try db.query("SELECT id, name, kind FROM libraries ORDER BY id") {
+                result.append(Library(id: $0.int(0), name: $0.text(1) ?? "", kind: $0.text(2) ?? "static"))
+            }
+            return result
+        }
+    }
+
+    /// The columns that make an `EntitySummary`; the version folds in metadata and tag changes,
+    /// because Pensieve does not always bump `entities.updated_at` when only metadata changes.
+    static let summaryColumns = """
+        e.id, e.library_id, e.filename, e.file_created_at,
+        (SELECT value FROM metadata_entries m WHERE m.entity_id = e.id AND m.key = 'active_app' LIMIT 1),
+        e.updated_at || '|' || ifnull((SELECT max(updated_at) || '|' || count(*) FROM metadata_entries m
+                                       WHERE m.entity_id = e.id), '') ||
+        '|' || (SELECT count(*) FROM entity_tags t WHERE t.entity_id = e.id)
+        """
+
+    static func summary(_ row: SQLRow) -> EntitySummary {
+        EntitySummary(id: row.int(0), libraryID: row.int(1), filename: row.text(2) ?? "",
+                      createdAt: PensieveTime.parse(row.text(3) ?? "") ?? 0, app: row.text(4),
+                      version: row.text(5) ?? "")
+    }
+
+    public func entitySummaries(afterID: Int64, library: Int64?, limit: Int) throws -> [EntitySummary] {
+        try pool.withConnection { db in
+            var result: [EntitySummary] = []
+            let filter = library == nil ? "" : " AND e.library_id = ?2"
+            try db.query("SELECT \(Self.summaryColumns) FROM entities e WHERE e.id > ?1\(filter) ORDER BY e.id LIMIT ?3",
+                         [.int(afterID), library.map { .int($0) } ?? .null, .int(Int64(limit))]) {
+                result.append(Self.summary($0))
+            }
+            return result
+        }
+    }
+
+    public func entitySummary(id: Int64) throws -> EntitySummary? {
+        try pool.withConnection { db in
+            var result: EntitySummary?
+            try db.query("SELECT \(Self.summaryColumns) FROM entities e WHERE e.id = ?", [.int(id)]) {
+                result = Self.summary($0)
+            }
+            return result
+        }
+    }
+
+    public func entityCount(library: Int64?) throws -> Int {
+        try pool.withConnection { db in
+            let count = library == nil
+                ? try db.scalarInt("SELECT count(*) FROM entities")
+                : try db.scalarInt("SELECT count(*) FROM entities WHERE library_id = ?", [.int(library!)])
+            return Int(count ?? 0)
+        }
+    }
+
+    public func entities(ids: [Int64]) throws -> [Entity] {
+        var byID: [Int64: Entity] = [:]
+        try pool.withConnection { db in
+            for chunk in stride(from: 0, to: ids.count, by: 200).map({ Array(ids[$0..<min($0 + 200, ids.count)]) }) {
+                try load(chunk, from: db, into: &byID)
+            }
+        }
+        return ids.compactMap { byID[$0] }
+    }
+
+    private func load(_ ids: [Int64], from db: SQLiteConnection, into byID: inout [Int64: Entity]) throws {
+        let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+        let parameters = ids.map { SQLValue.int($0) }
+        try db.query("""
+            SELECT \(Self.summaryColumns), e.filepath, e.size, e.file_type, e.file_type_group,
+                   e.file_last_modified_at, e.updated_at
+            FROM entities e WHERE e.id IN (\(marks))
+            """, parameters) { row in
+            byID[row.int(0)] = Entity(
+                summary: Self.summary(row), filepath: row.text(6) ?? "", size: row.int(7),
+                fileType: row.text(8) ?? "", fileTypeGroup: row.text(9) ?? "",
+                lastModifiedAt: PensieveTime.parse(row.text(10) ?? "") ?? 0,
+                updatedAt: PensieveTime.parse(row.text(11) ?? "") ?? 0, tags: [], metadata: [])
+        }
+        try db.query("""
+            SELECT entity_id, "key", value, source, data_type FROM metadata_entries
+            WHERE entity_id IN (\(marks)) ORDER BY entity_id, id
+            """, parameters) { row in
+            byID[row.int(0)]?.metadata.append(MetadataEntry(
+                key: row.text(1) ?? "", value: row.text(2) ?? "", source: row.text(3),
+                dataType: Self.apiDataType(row.text(4) ?? "")))
+        }
+        try db.query("""
+            SELECT et.entity_id, t.name FROM entity_tags et JOIN tags t ON t.id = et.tag_id
+            WHERE et.entity_id IN (\(marks)) ORDER BY et.entity_id, et.id
+            """, parameters) { row in
+            byID[row.int(0)]?.tags.append(row.text(1) ?? "")
+        }
+    }
+
+    /// The database stores enum names (`JSON_DATA`); the API and our renderer use values (`json`).
+    static func apiDataType(_ stored: String) -> String {
+        switch stored.uppercased() {
+        case "JSON_DATA", "JSON": return "json"
+        case "NUMBER_DATA", "NUMBER": return "number"
+        default: return "text"
+        }
+    }
+
+    public func search(_ request: SearchRequest) throws -> [SearchHit] {
+        guard let index else { throw StoreError.failed("search index is not configured") }
+        var libraryIDs: [Int64] = []
+        if !request.libraries.isEmpty {
+            let all = try libraries()
+            for name in request.libraries {
+                guard let library = all.first(where: { $0.name == name }) ?? all.first(where: {
+                    $0.name.lowercased() == name.lowercased() }) else {
+                    throw StoreError.invalid("no library named '\(name)' (have: \(all.map(\.name).joined(separator: ", ")))")
+                }
+                libraryIDs.append(library.id)
+            }
+        }
+        return try index.search(request, libraryIDs: libraryIDs)
+    }
+
+    /// Streams `(id, version)` for every entity with `id > afterID`, ascending, at most `limit`:
+    /// what `SearchIndex.synchronize` compares against its own rows.
+    public func versions(afterID: Int64, limit: Int) throws -> [(id: Int64, version: String)] {
+        try entitySummaries(afterID: afterID, library: nil, limit: limit).map { ($0.id, $0.version) }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// Pensieve's datetime spellings, all UTC: `2026-01-15 09:30:00.000000` in the database,
+/// `2026-01-15T09:30:00`, `…Z` and `…+00:00` in the API.
+public enum PensieveTime {
+    /// Unix seconds for any of those spellings, or nil if the text is not one of them.
+    public static func parse(_ text: String) -> Int64? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 19 else { return nil }
+        func number(_ from: Int, _ count: Int) -> Int? {
+            var value = 0
+            for i in from..<(from + count) {
+                let b = bytes[i]
+                guard b >= 48, b <= 57 else { return nil }
+                value = value * 10 + Int(b - 48)
+            }
+            return value
+        }
+        guard bytes[4] == 45, bytes[7] == 45, bytes[10] == 32 || bytes[10] == 84, bytes[13] == 58, bytes[16] == 58,
+              let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+              let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
+        var offset = 0
+        var i = 19
+        if i < bytes.count, bytes[i] == 46 {  // fraction: ignored
+            i += 1
+            while i < bytes.count, bytes[i] >= 48, bytes[i] <= 57 { i += 1 }
+        }
+        if i < bytes.count {
+            if bytes[i] == 90 { i += 1 }  // Z
+            else if bytes[i] == 43 || bytes[i] == 45, bytes.count >= i + 6, bytes[i + 3] == 58,
+                    let h = number(i + 1, 2), let m = number(i + 4, 2) {
+                offset = (h * 3600 + m * 60) * (bytes[i] == 43 ? 1 : -1)
+                i += 6
+            } else { return nil }
+        }
+        guard i == bytes.count else { return nil }
+        return daysFromCivil(year, month, day) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offset)
+    }
+
+    /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
+    public static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int64 {
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let m = Int64(month)
+        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + Int64(day) - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// `2026-01-15T09:30:00Z`.
+    public static func iso(_ seconds: Int64) -> String { format(seconds, "%Y-%m-%dT%H:%M:%SZ") }
+    /// `20260115-093000`, for file names.
+    public static func compact(_ seconds: Int64) -> String { format(seconds, "%Y%m%d-%H%M%S") }
+    /// `2026-01-15 09:30:00.000000`, as Pensieve stores `file_*` columns.
+    public static func database(_ seconds: Int64) -> String { format(seconds, "%Y-%m-%d %H:%M:%S.000000") }
+
+    private static func format(_ seconds: Int64, _ pattern: String) -> String {
+        var t = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        var buffer = [CChar](repeating: 0, count: 64)
+        let n = strftime(&buffer, buffer.count, pattern, &parts)
+        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// RecallFS's own FTS5 index of Pensieve's documents, kept in the cache directory.
+///
+/// It holds the same flattened text that Pensieve indexes (`FlattenedText`), tokenised by FTS5's
+/// built-in `unicode61` (diacritics folded, prefix indexes 2-4), so the daemon never needs Pensieve's
+/// `libsimple` extension. It is brought up to date incrementally: `synchronize` walks Pensieve's
+/// entities by id in batches and re-indexes only rows whose version (updated_at plus metadata and tag
+/// changes) differs, and drops rows that disappeared.
+public final class SearchIndex: Sendable {
+    /// Bumped when the layout or the flattening changes: an older index is rebuilt.
+    static let schemaVersion = "1"
+    static let batchSize = 1_000
+
+    public let path: String
+    private let writer: Mutex<SQLiteConnection>
+    private let readers: SQLiteConnectionPool
+    private let state = Mutex(SyncState())
+    private let logger = Logger(label: "recallfs.index")
+
+    /// What the last synchronisation did, for `.status/health.json`.
+    public struct SyncState: Sendable, Equatable {
+        /// True once the index reflects the database at least once (now or in an earlier run).
+        public var ready = false
+        public var documents = 0
+        public var lastSyncAt: Date?
+        public var lastSyncSeconds: Double = 0
+        public var added = 0
+        public var updated = 0
+        public var removed = 0
+        public var lastError: String?
+    }
+
+    /// Opens or creates the index at `path` for the database identified by `source`.
+    /// An index built for another source, or by another schema version, is emptied.
+    public init(path: String, source: String) throws {
+        self.path = path
+        let db = try SQLiteConnection(path: path, readOnly: false, create: true)
+        try db.execute("""
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = NORMAL;
+            CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS saved_queries(name TEXT PRIMARY KEY, created_at INTEGER NOT NULL);
+            """)
+        var meta: [String: String] = [:]
+        try db.query("SELECT key, value FROM meta") { meta[$0.text(0) ?? ""] = $0.text(1) ?? "" }
+        if meta["schema"] != Self.schemaVersion || meta["source"] != source {
+            try db.execute("DROP TABLE IF EXISTS docs; DROP TABLE IF EXISTS fts; DELETE FROM meta WHERE key = 'synced';")
+        }
+        try db.execute("""
+            CREATE TABLE IF NOT EXISTS docs(id INTEGER PRIMARY KEY, version TEXT NOT NULL, library_id INTEGER NOT NULL,
+                created_ts INTEGER NOT NULL, app TEXT, type_group TEXT NOT NULL, file_type TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS docs_created ON docs(created_ts);
+            CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(filepath, tags, metadata,
+                tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4');
+            """)
+        try db.query("INSERT OR REPLACE INTO meta VALUES ('schema', ?), ('source', ?)", [.text(Self.schemaVersion), .text(source)])
+        let synced = try db.scalarInt("SELECT count(*) FROM meta WHERE key = 'synced'") ?? 0
+        let count = try db.scalarInt("SELECT count(*) FROM docs") ?? 0
+        writer = Mutex(db)
+        readers = SQLiteConnectionPool(capacity: 4) { try SQLiteConnection(path: path, readOnly: true) }
+        state.withLock { $0.ready = synced > 0; $0.documents = Int(count) }
+    }
+
+    public var syncState: SyncState { state.withLock { $0 } }
+
+    /// Brings the index up to date with `store`. Safe to call from one thread at a time (the sync loop).
+    @discardableResult
+    public func synchronize(from store: DocumentStore) throws -> SyncState {
+        let started = Date()
+        var added = 0, updated = 0, removed = 0
+        do {
+            var after: Int64 = 0
+            while true {
+                let batch = try store.entitySummaries(afterID: after, library: nil, limit: Self.batchSize)
+                let upper = batch.count < Self.batchSize ? Int64.max : batch.last!.id
+                let known = try indexedVersions(after: after, through: upper)
+                let present = Set(batch.map(\.id))
+                let changed = batch.filter { known[$0.id] != $0.version }.map(\.id)
+                let gone = known.keys.filter { !present.contains($0) }
+                if !changed.isEmpty || !gone.isEmpty {
+                    let entities = try store.entities(ids: changed)
+                    try apply(entities, removing: gone)
+                    added += entities.filter { known[$0.id] == nil }.count
+                    updated += entities.filter { known[$0.id] != nil }.count
+                    removed += gone.count
+                }
+                if upper == Int64.max { break }
+                after = upper
+            }
+            let total = try writer.withLock { db in
+                try db.execute("INSERT OR REPLACE INTO meta VALUES ('synced', '1')")
+                return Int(try db.scalarInt("SELECT count(*) FROM docs") ?? 0)
+            }
+            return state.withLock {
+                $0 = SyncState(ready: true, documents: total, lastSyncAt: Date(),
+                               lastSyncSeconds: Date().timeIntervalSince(started),
+                               added: added, updated: updated, removed: removed, lastError: nil)
+                return $0
+            }
+        } catch {
+            state.withLock { $0.lastError = "\(error)" }
+            throw error
+        }
+    }
+
+    private func indexedVersions(after: Int64, through upper: Int64) throws -> [Int64: String] {
+        try readers.withConnection { db in
+            var known: [Int64: String] = [:]
+            try db.query("SELECT id, version FROM docs WHERE id > ? AND id <= ?", [.int(after), .int(upper)]) {
+                known[$0.int(0)] = $0.text(1) ?? ""
+            }
+            return known
+        }
+    }
+
+    private func apply(_ entities: [Entity], removing gone: [Int64]) throws {
+        try writer.withLock { db in
+            try db.transaction {
+                for id in gone + entities.map(\.id) {
+                    try db.query("DELETE FROM fts WHERE rowid = ?", [.int(id)])
+                    try db.query("DELETE FROM docs WHERE id = ?", [.int(id)])
+                }
+                for entity in entities {
+                    let text = FlattenedText(entity)
+                    try db.query("INSERT INTO fts(rowid, filepath, tags, metadata) VALUES (?, ?, ?, ?)",
+                                 [.int(entity.id), .text(text.filepath), .text(text.tags), .text(text.metadata)])
+                    try db.query("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)", [
+                        .int(entity.id), .text(entity.summary.version), .int(entity.summary.libraryID),
+                        .int(entity.summary.createdAt), entity.summary.app.map { .text($0) } ?? .null,
+                        .text(entity.fileTypeGroup.lowercased()), .text(entity.fileType.lowercased()),
+                    ])
+                }
+            }
+        }
+    }
+
+    /// Waits until the index is ready, polling; false if `timeout` passed first.
+    public func waitUntilReady(timeout: TimeInterval) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !state.withLock({ $0.ready }) {
+            if Date() >= deadline { return false }
+            usleep(50_000)
+        }
+        return true
+    }
+
+    /// Ranked ids for `request`, restricted to `libraryIDs` when not empty.
+    public func search(_ request: SearchRequest, libraryIDs: [Int64]) throws -> [SearchHit] {
+        guard waitUntilReady(timeout: 60) else {
+            throw StoreError.busy("the search index is still being built; try again shortly")
+        }
+        var filters: [String] = []
+        var parameters: [SQLValue] = []
+        func any(_ column: String, _ values: [SQLValue], collate: String = "") {
+            guard !values.isEmpty else { return }
+            filters.append("\(column)\(collate) IN (\(Array(repeating: "?", count: values.count).joined(separator: ",")))")
+            parameters += values
+        }
+        any("d.library_id", libraryIDs.map { .int($0) })
+        any("d.app", request.apps.map { .text($0) }, collate: " COLLATE NOCASE")
+        if let start = request.start { filters.append("d.created_ts >= ?"); parameters.append(.int(start)) }
+        if let end = request.end { filters.append("d.created_ts < ?"); parameters.append(.int(end)) }
+        if !request.types.isEmpty {
+            let types = request.types.map { SQLValue.text($0.lowercased()) }
+            let marks = Array(repeating: "?", count: types.count).joined(separator: ",")
+            filters.append("(d.type_group IN (\(marks)) OR d.file_type IN (\(marks)))")
+            parameters += types + types
+        }
+        let whereFilters = filters.map { " AND " + $0 }.joined()
+        let sql: String
+        if let match = FTSQuery.expression(words: request.words, phrases: request.phrases) {
+            sql = "SELECT d.id FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ?\(whereFilters) ORDER BY fts.rank, d.id LIMIT ?"
+            parameters.insert(.text(match), at: 0)
+        } else if request.isListMode {
+            sql = "SELECT d.id FROM docs d WHERE 1\(whereFilters) ORDER BY d.created_ts DESC, d.id DESC LIMIT ?"
+        } else {
+            return []
+        }
+        parameters.append(.int(Int64(request.limit)))
+        return try readers.withConnection { db in
+            var hits: [SearchHit] = []
+            try db.query(sql, parameters) { hits.append(SearchHit(id: $0.int(0), rank: hits.count + 1)) }
+            return hits
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Store
+
+/// Dates in filter values, always UTC.
+enum DateFilter {
+    /// `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM` or `YYYY-MM-DDTHH:MM:SS` as Unix seconds.
+    static func instant(_ text: String) -> Int64? {
+        let parts = text.split(separator: "T", maxSplits: 1).map(String.init)
+        guard let day = ymd(parts[0]), day.count == 3 else { return nil }
+        var seconds = PensieveTime.daysFromCivil(day[0], day[1], day[2]) * 86_400
+        if parts.count == 2 {
+            let hms = parts[1].split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
+            guard (2...3).contains(hms.count), hms.allSatisfy({ $0 != nil }), parts[1].allSatisfy({ $0.isNumber || $0 == ":" }),
+                  hms[0]! < 24, hms[1]! < 60, (hms.count == 2 || hms[2]! < 60) else { return nil }
+            seconds += Int64(hms[0]! * 3600 + hms[1]! * 60 + (hms.count == 3 ? hms[2]! : 0))
+        }
+        return seconds
+    }
+
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` as a half-open range of Unix seconds.
+    static func range(_ text: String) throws(QueryError) -> (Int64, Int64) {
+        guard let p = ymd(text) else {
+            throw QueryError("date:\(text) is not a date (use YYYY, YYYY-MM or YYYY-MM-DD, UTC)")
+        }
+        switch p.count {
+        case 1: return (day(p[0], 1, 1), day(p[0] + 1, 1, 1))
+        case 2: return (day(p[0], p[1], 1), p[1] == 12 ? day(p[0] + 1, 1, 1) : day(p[0], p[1] + 1, 1))
+        default: let start = day(p[0], p[1], p[2]); return (start, start + 86_400)
+        }
+    }
+
+    private static func day(_ y: Int, _ m: Int, _ d: Int) -> Int64 { PensieveTime.daysFromCivil(y, m, d) * 86_400 }
+
+    /// Validated year, month, day components (1 to 3 of them), or nil.
+    private static func ymd(_ text: String) -> [Int]? {
+        let fields = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard (1...3).contains(fields.count),
+              fields.enumerated().allSatisfy({ $0.element.count == ($0.offset == 0 ? 4 : 2) && $0.element.allSatisfy(\.isASCII) && $0.element.allSatisfy(\.isNumber) })
+        else { return nil }
+        let n = fields.map { Int($0)! }
+        if n.count >= 2, !(1...12).contains(n[1]) { return nil }
+        if n.count == 3 {
+            let days = [31, (n[0] % 4 == 0 && n[0] % 100 != 0) || n[0] % 400 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+            guard (1...days[n[1] - 1]).contains(n[2]) else { return nil }
+        }
+        return n
+    }
+}

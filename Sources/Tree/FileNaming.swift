@@ -1,0 +1,89 @@
+import Store
+
+/// File and directory names: `<id>-<slug>.md` for documents, `<rank>-<id>-<slug>.md` for results.
+///
+/// Names are derived only from the entity's row (capture time, app, filename), so a lookup can parse
+/// the id back out of a name and rebuild the name to check it, with no table of names in memory.
+/// Unicode stays; `/`, control characters and whitespace runs become `-`; a name never passes 255 bytes.
+public enum FileNaming {
+    /// The slug's byte budget: leaves room for a rank, an id and `.md` within NAME_MAX (255).
+    static let slugBytes = 200
+
+    public static func slug(_ summary: EntitySummary) -> String {
+        let label = summary.app.flatMap { $0.isEmpty ? nil : $0 } ?? stem(summary.filename)
+        let cleaned = clean(label)
+        let time = PensieveTime.compact(summary.createdAt)
+        return truncate(cleaned.isEmpty ? time : "\(time)-\(cleaned)", bytes: slugBytes)
+    }
+
+    public static func documentName(_ summary: EntitySummary) -> String { "\(summary.id)-\(slug(summary)).md" }
+
+    /// `rank` zero-padded to the width of `limit` (at least 3), so that `ls` sorts results by rank.
+    public static func resultName(rank: Int, limit: Int, _ summary: EntitySummary) -> String {
+        let width = max(3, String(limit).count)
+        let digits = String(rank)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits + "-" + documentName(summary)
+    }
+
+    /// The entity id at the start of a document name, if it has one.
+    public static func documentID(_ name: String) -> Int64? { leadingNumber(name[...]) }
+
+    /// The entity id in a result name (`<rank>-<id>-…`), if it has one.
+    public static func resultID(_ name: String) -> Int64? {
+        guard let dash = name.firstIndex(of: "-"), leadingNumber(name[...]) != nil else { return nil }
+        return leadingNumber(name[name.index(after: dash)...])
+    }
+
+    /// A library's directory name: `/` becomes `∕` (U+2215), which looks the same.
+    public static func libraryName(_ library: Library) -> String {
+        var name = library.name.replacingOccurrences(of: "/", with: "\u{2215}")
+        name = String(name.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7f ? "-" : Character($0) })
+        if name.isEmpty || name == "." || name == ".." { name = "library-\(library.id)" }
+        return truncate(name, bytes: 255)
+    }
+
+    static func stem(_ filename: String) -> String {
+        guard let dot = filename.lastIndex(of: "."), dot != filename.startIndex else { return filename }
+        return String(filename[..<dot])
+    }
+
+    static func clean(_ text: String) -> String {
+        var out = ""
+        var lastWasDash = false
+        for scalar in text.unicodeScalars {
+            let bad = scalar.value < 0x20 || scalar.value == 0x7f || scalar == "/" || scalar == "\\"
+                || scalar.properties.isWhitespace
+            if bad {
+                if !lastWasDash && !out.isEmpty { out.unicodeScalars.append("-") }
+                lastWasDash = true
+            } else {
+                out.unicodeScalars.append(scalar)
+                lastWasDash = scalar == "-"
+            }
+        }
+        while out.hasSuffix("-") || out.hasSuffix(".") { out.removeLast() }
+        while out.hasPrefix(".") { out.removeFirst() }
+        return out
+    }
+
+    /// Cuts `text` to at most `bytes` UTF-8 bytes at a character boundary.
+    static func truncate(_ text: String, bytes: Int) -> String {
+        guard text.utf8.count > bytes else { return text }
+        var out = ""
+        var used = 0
+        for character in text {
+            let size = character.utf8.count
+            if used + size > bytes { break }
+            out.append(character)
+            used += size
+        }
+        while out.hasSuffix("-") { out.removeLast() }
+        return out
+    }
+
+    private static func leadingNumber(_ text: Substring) -> Int64? {
+        let digits = text.prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, digits.count < 19, text.dropFirst(digits.count).first == "-" else { return nil }
+        return Int64(digits)
+    }
+}

@@ -1,0 +1,100 @@
+/// The inode space. Inodes are computed from ids, not allocated, so they are stable across lookups,
+/// forgets and remounts, and a document has the same inode in `documents/`, `libraries/…/` and every
+/// query directory (one page cache for all of them).
+public enum Node: Equatable, Sendable {
+    case root, readme, documents, libraries, search, statusDirectory
+    case statusFile(StatusFile)
+    case document(Int64)
+    case library(Int64)
+    /// A query directory, by its slot in `QueryDirectories`.
+    case query(Int64)
+
+    static let documentBase: UInt64 = 1 << 40
+    static let libraryBase: UInt64 = 2 << 40
+    static let queryBase: UInt64 = 3 << 40
+    static let statusBase: UInt64 = 16
+    static let idMask: UInt64 = (1 << 40) - 1
+
+    public init?(inode: UInt64) {
+        switch inode {
+        case 1: self = .root
+        case 2: self = .readme
+        case 3: self = .documents
+        case 4: self = .libraries
+        case 5: self = .search
+        case 6: self = .statusDirectory
+        case Self.statusBase..<(Self.statusBase + UInt64(StatusFile.allCases.count)):
+            self = .statusFile(StatusFile.allCases[Int(inode - Self.statusBase)])
+        default:
+            let id = Int64(inode & Self.idMask)
+            switch inode & ~Self.idMask {
+            case Self.documentBase: self = .document(id)
+            case Self.libraryBase: self = .library(id)
+            case Self.queryBase: self = .query(id)
+            default: return nil
+            }
+        }
+    }
+
+    public var inode: UInt64 {
+        switch self {
+        case .root: return 1
+        case .readme: return 2
+        case .documents: return 3
+        case .libraries: return 4
+        case .search: return 5
+        case .statusDirectory: return 6
+        case .statusFile(let file): return Self.statusBase + UInt64(StatusFile.allCases.firstIndex(of: file)!)
+        case .document(let id): return Self.documentBase | (UInt64(id) & Self.idMask)
+        case .library(let id): return Self.libraryBase | (UInt64(id) & Self.idMask)
+        case .query(let slot): return Self.queryBase | (UInt64(slot) & Self.idMask)
+        }
+    }
+
+    public var isDirectory: Bool {
+        switch self {
+        case .readme, .statusFile, .document: return false
+        default: return true
+        }
+    }
+}
+
+/// The files under `.status/`.
+public enum StatusFile: String, CaseIterable, Sendable {
+    case health
+    case healthJSON = "health.json"
+    case backend
+    case errors
+}
+
+/// What `stat` shows for a node.
+public struct NodeAttributes: Equatable, Sendable {
+    public var inode: UInt64
+    public var isDirectory: Bool
+    /// Permission bits only (the file type comes from `isDirectory`).
+    public var permissions: UInt32
+    public var size: Int64
+    public var modified: Int64
+    public var changed: Int64
+    public var links: UInt32
+
+    public init(inode: UInt64, isDirectory: Bool, permissions: UInt32, size: Int64, modified: Int64, changed: Int64, links: UInt32) {
+        self.inode = inode; self.isDirectory = isDirectory; self.permissions = permissions; self.size = size
+        self.modified = modified; self.changed = changed; self.links = links
+    }
+}
+
+/// One directory entry handed to readdir; `attributes` is complete when readdirplus asked for it.
+public struct DirectoryEntry: Equatable, Sendable {
+    public var name: String
+    public var attributes: NodeAttributes
+    /// The offset cookie that resumes the listing after this entry.
+    public var cookie: Int64
+}
+
+/// An error answer for a FUSE request: an errno and, for the log and `.status/errors`, why.
+public struct FSError: Error, Equatable {
+    public var errno: Int32
+    public var reason: String?
+    public init(_ errno: Int32, _ reason: String? = nil) { self.errno = errno; self.reason = reason }
+}

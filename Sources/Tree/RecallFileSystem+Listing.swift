@@ -1,0 +1,81 @@
+import Foundation
+import Store
+
+extension RecallFileSystem {
+    /// `opendir`: query directories snapshot their results here, so that offsets stay stable.
+    public func openDirectory(_ inode: UInt64) throws(FSError) -> UInt64 {
+        try answer("opendir", describe(inode)) {
+            guard let node = Node(inode: inode), node.isDirectory else { throw FSError(ENOTDIR) }
+            if case .query(let slot) = node {
+                guard let name = queries.name(forSlot: slot) else { throw FSError(ENOENT) }
+                return handles.insert(.listing(try results(for: name).entries))
+            }
+            return handles.insert(.streamed)
+        }
+    }
+
+    public func releaseDirectory(handle: UInt64) { handles.remove(handle) }
+
+    /// Entries of a directory after the offset `cookie` (0 = from the start), at most `count` of them.
+    /// With `plus`, every entry's attributes are complete (readdirplus); otherwise only inode and type are.
+    /// Large directories are read from the store page by page (keyset on entity id), so memory does not
+    /// grow with the directory.
+    public func readDirectory(_ inode: UInt64, handle: UInt64, after cookie: Int64, count: Int, plus: Bool) throws(FSError) -> [DirectoryEntry] {
+        try answer("readdir", describe(inode)) {
+            guard let node = Node(inode: inode) else { throw FSError(ENOENT) }
+            let dots = [DirectoryEntry(name: ".", attributes: directoryAttributes(node), cookie: 1),
+                        DirectoryEntry(name: "..", attributes: directoryAttributes(.root), cookie: 2)]
+            let rest: [DirectoryEntry]
+            switch node {
+            case .documents, .library:
+                let library: Int64? = if case .library(let id) = node { id } else { nil }
+                let start = dots.filter { $0.cookie > cookie }
+                rest = try documentPage(library: library, afterID: max(0, cookie - 2), count: max(1, count - start.count), plus: plus)
+                return start + rest
+            case .query:
+                guard case .listing(let entries)? = handles.get(handle) else { throw FSError(EBADF) }
+                rest = entries
+            case .root:
+                rest = fixed([("README", .readme), ("documents", .documents), ("libraries", .libraries),
+                              ("search", .search), (".status", .statusDirectory)], plus: plus)
+            case .statusDirectory:
+                rest = fixed(StatusFile.allCases.map { ($0.rawValue, .statusFile($0)) }, plus: plus)
+            case .libraries:
+                rest = fixed(try libraries().map { (FileNaming.libraryName($0), .library($0.id)) }, plus: plus)
+            case .search:
+                rest = fixed(queries.listed.map { ($0, .query(queries.slot(for: $0))) }, plus: plus)
+            default:
+                throw FSError(ENOTDIR)
+            }
+            return Array((dots + rest).filter { $0.cookie > cookie }.prefix(count))
+        }
+    }
+
+    /// Small, fully known listings: cookies are positions after `.` and `..`.
+    private func fixed(_ children: [(String, Node)], plus: Bool) -> [DirectoryEntry] {
+        children.enumerated().map { position, child in
+            let attributes = child.1.isDirectory ? directoryAttributes(child.1)
+                : (plus ? (try? attributes(child.1.inode)) : nil)
+                ?? fileAttributes(child.1, size: 0, modified: mountedAt, changed: mountedAt)
+            return DirectoryEntry(name: child.0, attributes: attributes, cookie: Int64(position + 3))
+        }
+    }
+
+    /// One page of documents with `id > afterID`; the cookie of a document is its id + 2.
+    private func documentPage(library: Int64?, afterID: Int64, count: Int, plus: Bool) throws -> [DirectoryEntry] {
+        let summaries = try store.entitySummaries(afterID: afterID, library: library, limit: count)
+        guard plus else {
+            return summaries.map { summary in
+                DirectoryEntry(name: FileNaming.documentName(summary),
+                               attributes: fileAttributes(.document(summary.id), size: 0, modified: summary.createdAt,
+                                                          changed: summary.createdAt),
+                               cookie: summary.id + 2)
+            }
+        }
+        let rendered = Dictionary(uniqueKeysWithValues: try documents(for: summaries).map { ($0.attributes.inode, $0) })
+        return summaries.compactMap { summary in
+            guard let document = rendered[Node.document(summary.id).inode] else { return nil }
+            return DirectoryEntry(name: FileNaming.documentName(summary), attributes: document.attributes, cookie: summary.id + 2)
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Store
+
+extension RecallFileSystem {
+    /// Resolves `name` in the directory `parent`.
+    public func lookup(parent: UInt64, name: String) throws(FSError) -> NodeAttributes {
+        try answer("lookup", describe(parent, name)) {
+            guard let node = Node(inode: parent) else { throw FSError(ENOENT) }
+            switch node {
+            case .root:
+                let child: Node? = ["README": .readme, "documents": .documents, "libraries": .libraries,
+                                    "search": .search, ".status": .statusDirectory][name]
+                guard let child else { throw FSError(ENOENT) }
+                return child == .readme ? try attributesUnrecorded(child) : directoryAttributes(child)
+            case .statusDirectory:
+                guard let file = StatusFile(rawValue: name) else { throw FSError(ENOENT) }
+                return try attributesUnrecorded(.statusFile(file))
+            case .documents:
+                return try documentEntry(name, library: nil)
+            case .libraries:
+                guard let library = try libraries().first(where: { FileNaming.libraryName($0) == name }) else {
+                    throw FSError(ENOENT)
+                }
+                return directoryAttributes(.library(library.id))
+            case .library(let id):
+                return try documentEntry(name, library: id)
+            case .search:
+                return try queryDirectory(name, creating: false)
+            case .query(let slot):
+                guard let query = queries.name(forSlot: slot) else { throw FSError(ENOENT) }
+                guard let entry = try results(for: query).entries.first(where: { $0.name == name }) else {
+                    throw FSError(ENOENT)
+                }
+                return entry.attributes
+            default:
+                throw FSError(ENOTDIR)
+            }
+        }
+    }
+
+    private func attributesUnrecorded(_ node: Node) throws -> NodeAttributes {
+        do { return try attributes(node.inode) } catch { throw error }
+    }
+
+    /// A document in `documents/` or `libraries/<name>/`: the name must be exactly the current one.
+    private func documentEntry(_ name: String, library: Int64?) throws -> NodeAttributes {
+        guard let id = FileNaming.documentID(name), let summary = try store.entitySummary(id: id),
+              library == nil || summary.libraryID == library, FileNaming.documentName(summary) == name,
+              let document = try documents(for: [summary]).first
+        else { throw FSError(ENOENT) }
+        return document.attributes
+    }
+
+    /// A query directory: any valid query name exists (there is no mkdir step) and is remembered.
+    /// Dot names are not queries (file managers probe `.hidden`, `.Trash`…), so they are plain ENOENT.
+    func queryDirectory(_ name: String, creating: Bool) throws -> NodeAttributes {
+        if name.hasPrefix(".") {
+            if creating { throw FSError(EINVAL, "query names cannot start with '.'") }
+            throw FSError(ENOENT)
+        }
+        do {
+            _ = try QueryParser.parse(name)
+        } catch {
+            throw FSError(EINVAL, "bad query '\(name)': \(error.reason)")
+        }
+        _ = try results(for: name)  // runs the query now, so a bad library or a store error surfaces here
+        try queries.remember(name)
+        return directoryAttributes(.query(queries.slot(for: name)))
+    }
+
+    /// `mkdir search/<query>`: the same as looking it up.
+    public func makeDirectory(parent: UInt64, name: String) throws(FSError) -> NodeAttributes {
+        guard Node(inode: parent) == .search else { throw refuseWrite("mkdir", parent, name) }
+        return try answer("mkdir", describe(parent, name)) { try queryDirectory(name, creating: true) }
+    }
+
+    /// `rmdir search/<query>`: forgets a saved query.
+    public func removeDirectory(parent: UInt64, name: String) throws(FSError) {
+        guard Node(inode: parent) == .search else { throw refuseWrite("rmdir", parent, name) }
+        try answer("rmdir", describe(parent, name)) {
+            guard try queries.forget(name) else { throw FSError(ENOENT) }
+        }
+    }
+
+    /// The named, sized entries of a query directory, from the cache while fresh.
+    func results(for name: String) throws -> QueryDirectories.Results {
+        if let cached = queries.cachedResults(name) { return cached }
+        let request: SearchRequest
+        do { request = try QueryParser.parse(name) } catch { throw FSError(EINVAL, "bad query '\(name)': \(error.reason)") }
+        let hits = try store.search(request)
+        let entities = try store.entities(ids: hits.map(\.id))
+        var entries: [DirectoryEntry] = []
+        entries.reserveCapacity(entities.count)
+        for (position, entity) in entities.enumerated() {
+            let rendered: RenderedDocument
+            if let cached = renders.get(entity.id), cached.version == entity.summary.version {
+                rendered = cached
+            } else {
+                rendered = try render(entity)
+            }
+            entries.append(DirectoryEntry(name: FileNaming.resultName(rank: position + 1, limit: request.limit, entity.summary),
+                                          attributes: rendered.attributes, cookie: Int64(position + 3)))
+        }
+        let results = QueryDirectories.Results(entries: entries, computedAt: Date())
+        queries.store(results, for: name)
+        return results
+    }
+
+    /// Forgets cached query results, after the index changed.
+    public func invalidateSearchResults() { queries.invalidateResults() }
+}

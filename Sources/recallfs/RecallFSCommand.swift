@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+
+/// `recallfs`: mount a Pensieve screen history as plain files.
+@main
+struct RecallFSCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recallfs",
+        abstract: "Mount a Pensieve document memory as plain files (documents/, libraries/, search/, .status/).",
+        version: "0.1.0",
+        subcommands: [MountCommand.self, UnmountCommand.self, StatusCommand.self, IndexCommand.self])
+}
+
+/// A failure the user can act on: printed as one line on stderr, exit status 1, no stack trace.
+struct UserFacingError: Error, CustomStringConvertible {
+    var message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
+}
+
+/// Prints `recallfs: <message>` and exits 1.
+func exitWithMessage(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("recallfs: \(message)\n".utf8))
+    Foundation.exit(1)
+}

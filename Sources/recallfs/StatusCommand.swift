@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+
+/// `recallfs status MOUNTPOINT`: a human summary of the mount's `.status/` files.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Summarise a mount's .status/ files.")
+
+    @Argument(help: "The mountpoint.")
+    var mountpoint: String
+
+    static func healthJSON(_ mountpoint: String) -> [String: Any]? {
+        guard let data = FileManager.default.contents(atPath: mountpoint + "/.status/health.json") else { return nil }
+        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+    }
+
+    func run() throws {
+        let path = Mountpoint.absolute(mountpoint)
+        guard Mountpoint.isMounted(path), let json = Self.healthJSON(path) else {
+            exitWithMessage("\(path) is not a live RecallFS mount")
+        }
+        func read(_ name: String) -> String {
+            (try? String(contentsOfFile: "\(path)/.status/\(name)", encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+        }
+        let store = json["store"] as? [String: Any] ?? [:]
+        let latency = store["latency_ms"] as? [String: Any] ?? [:]
+        let index = json["index"] as? [String: Any] ?? [:]
+        print("health:    \(read("health"))")
+        print("backend:   \(read("backend"))  (\(json["database"] ?? "?"))")
+        print("documents: \(store["entities"] ?? "?") in \(store["libraries"] ?? "?") libraries; index \(index["documents"] ?? "?") (ready: \(index["ready"] ?? "?"))")
+        print("latency:   p50 \(latency["p50"] ?? "?") ms, p95 \(latency["p95"] ?? "?") ms over \(store["requests"] ?? 0) store calls")
+        print("queries:   \(json["saved_queries"] ?? 0) saved")
+        print("daemon:    pid \(json["pid"] ?? "?"), since \(json["started_at"] ?? "?"), cache \(json["cache_dir"] ?? "?")")
+        let errors = read("errors").split(separator: "\n").suffix(5)
+        print("errors:    \(json["errors_total"] ?? 0) in all\(errors.isEmpty ? "" : "; latest:")")
+        for line in errors { print("  \(line)") }
+    }
+}

@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# pensieve-up.sh: start a real Pensieve (PyPI `memos` 0.37.0) server on 127.0.0.1 with a throw-away HOME,
+# without torch / sentence-transformers / rapidocr, and optionally seed it through its REST API.
+#
+#   scripts/pensieve-up.sh              install the venv if needed, init the DB, start the server, seed
+#   scripts/pensieve-up.sh install      only install the venv (used by .ci/run)
+#   scripts/pensieve-up.sh stop         stop the server this script started (by PID)
+#
+# Env (defaults in brackets):
+#   PENSIEVE_HOME [${TMPDIR:-/tmp}/recallfs-pensieve]  used as $HOME for the server (~/.memos lives here)
+#   PENSIEVE_PORT [18839]               bound on 127.0.0.1 only
+#   PENSIEVE_VENV [~/.cache/recallfs/pensieve-venv]   shared between runs; install is idempotent
+#   PENSIEVE_PY   [/usr/bin/python3]    must support sqlite3 enable_load_extension (pyenv builds do not)
+#   PENSIEVE_PATCH [1]  1 = start through a shim that fixes 0.37.0's /api/search HTTP 500 on SQLite
+#   PENSIEVE_SEED  [1]  1 = seed library "demo" from tests/fixtures/seed_pensieve.py
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+PENSIEVE_HOME="${PENSIEVE_HOME:-${TMPDIR:-/tmp}/recallfs-pensieve}"
+PORT="${PENSIEVE_PORT:-18839}"
+VENV="${PENSIEVE_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/recallfs/pensieve-venv}"
+PY="${PENSIEVE_PY:-/usr/bin/python3}"
+PATCH="${PENSIEVE_PATCH:-1}"
+SEED="${PENSIEVE_SEED:-1}"
+PIDFILE="$PENSIEVE_HOME/pensieve-serve.pid"
+LOG="$PENSIEVE_HOME/pensieve-serve.log"
+B="http://127.0.0.1:$PORT/api"
+
+stop_server() {
+  if [[ -f "$PIDFILE" ]] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
+    local pid; pid="$(cat "$PIDFILE")"
+    kill "$pid"
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+    echo "stopped pensieve pid $pid"
+  fi
+  rm -f "$PIDFILE"
+}
+
+install_venv() {
+  "$PY" -c 'import sqlite3,sys; c=sqlite3.connect(":memory:"); sys.exit(0 if hasattr(c,"enable_load_extension") else 1)' \
+    || { echo "ERROR: $PY's sqlite3 lacks enable_load_extension (needed by Pensieve's libsimple)" >&2; exit 1; }
+  if [[ ! -x "$VENV/bin/python" ]] || ! "$VENV/bin/python" -c 'import memos' 2>/dev/null; then
+    mkdir -p "$(dirname "$VENV")"
+    "$PY" -m venv "$VENV"
+    # The minimal runtime set for `memos serve` without torch. memos imports pyyaml and tqdm
+    # without declaring them.
+    "$VENV/bin/pip" install -q --disable-pip-version-check fastapi uvicorn httpx "pydantic>=2" \
+      "pydantic-settings>=2.6" "sqlalchemy>=2" alembic "typer>=0.13" tabulate tqdm pyyaml watchdog \
+      psutil py-cpuinfo numpy pillow piexif imagehash mss opencv-python-headless "sqlite_vec>=0.1.6" \
+      jieba "logfire[fastapi,sqlalchemy]"
+    "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps "memos==0.37.0"
+  fi
+  # The 0.37.0 wheel omits plugins/structured_vlm/prompt_v1.txt, which the server reads at start.
+  local prompt
+  prompt="$("$VENV/bin/python" -c 'import memos,os;print(os.path.join(os.path.dirname(memos.__file__),"plugins","structured_vlm","prompt_v1.txt"))')"
+  [[ -f "$prompt" ]] || echo "(placeholder: prompt_v1.txt is missing from the memos 0.37.0 wheel)" > "$prompt"
+}
+
+case "${1:-up}" in
+  stop) stop_server; exit 0 ;;
+  install) install_venv; echo "pensieve venv ready: $VENV"; exit 0 ;;
+  up) ;;
+  *) echo "usage: $0 [up|install|stop]" >&2; exit 2 ;;
+esac
+
+install_venv
+
+mkdir -p "$PENSIEVE_HOME/.memos" "$PENSIEVE_HOME/shots"
+cat > "$PENSIEVE_HOME/.memos/config.yaml" <<EOF
+base_dir: ~/.memos
+database_path: database.db
+default_library: screenshots
+screenshots_dir: screenshots
+server_host: 127.0.0.1
+server_port: $PORT
+default_plugins: []
+facet: false
+ocr:
+  enabled: false
+  use_local: false
+vlm:
+  enabled: false
+embedding:
+  use_local: false
+  endpoint: http://127.0.0.1:9/v1/embeddings
+  model: none
+  num_dim: 768
+EOF
+export HOME="$PENSIEVE_HOME"
+
+# A fresh DB breaks stock `memos init` ("duplicate column name: kind", migration 33a9131fe2ab):
+# upgrade to the revision before it, then stamp head.
+"$VENV/bin/python" - <<'EOF'
+from pathlib import Path
+import memos
+from alembic.config import Config
+from alembic import command
+from alembic.script import ScriptDirectory
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine
+from memos.config import settings
+from memos.databases.initializers import init_database, seed_default_data
+d = Path(memos.__file__).parent / "migrations"
+cfg = Config(str(d / "alembic.ini"))
+cfg.set_main_option("script_location", str(d / "alembic"))
+cfg.set_main_option("sqlalchemy.url", settings.database_url)
+with create_engine(settings.database_url).connect() as c:
+    cur = MigrationContext.configure(c).get_current_revision()
+head = ScriptDirectory.from_config(cfg).get_current_head()
+if cur != head:
+    init_database(settings)
+    command.upgrade(cfg, "fa40c9f33551")
+    command.stamp(cfg, "head")
+seed_default_data(settings)
+EOF
+
+if [[ -f "$PIDFILE" ]] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
+  echo "pensieve already running (pid $(cat "$PIDFILE"))"
+else
+  SHIM="$PENSIEVE_HOME/pensieve_serve_patched.py"
+  cat > "$SHIM" <<'EOF'
+# memos 0.37.0 passes phase_ms= to SqliteSearchProvider.hybrid_search(), which does not take it:
+# every /api/search with a non-empty q is HTTP 500 on SQLite. This shim drops the argument.
+import memos.search as _s
+_orig = _s.SqliteSearchProvider.hybrid_search
+if "phase_ms" not in _orig.__code__.co_varnames:
+    def _hybrid_search(self, *a, phase_ms=None, **kw):
+        return _orig(self, *a, **kw)
+    _s.SqliteSearchProvider.hybrid_search = _hybrid_search
+from memos.commands import app
+app()
+EOF
+  if [[ "$PATCH" == "1" ]]; then
+    nohup "$VENV/bin/python" "$SHIM" serve > "$LOG" 2>&1 &
+  else
+    nohup "$VENV/bin/memos" serve > "$LOG" 2>&1 &
+  fi
+  echo $! > "$PIDFILE"
+  for _ in $(seq 1 150); do curl -sf "$B/health" >/dev/null && break; sleep 0.2; done
+  curl -sf "$B/health" >/dev/null || { echo "pensieve failed to start; see $LOG" >&2; tail -30 "$LOG" >&2; exit 1; }
+  echo "pensieve pid $(cat "$PIDFILE") up on 127.0.0.1:$PORT (log: $LOG)"
+fi
+
+if [[ "$SEED" == "1" ]] && ! curl -s "$B/libraries" | grep -q '"name":"demo"'; then
+  "$VENV/bin/python" "$ROOT/tests/fixtures/seed_pensieve.py" "$B" "$PENSIEVE_HOME/shots"
+fi
+echo "database: $PENSIEVE_HOME/.memos/database.db"
