@@ -119,6 +119,9 @@ EOF
 if [[ -f "$PIDFILE" ]] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
   echo "pensieve already running (pid $(cat "$PIDFILE"))"
 else
+  if curl -sf "$B/health" >/dev/null 2>&1; then
+    echo "ERROR: something already answers on 127.0.0.1:$PORT (another Pensieve?); set PENSIEVE_PORT" >&2; exit 1
+  fi
   SHIM="$PENSIEVE_HOME/pensieve_serve_patched.py"
   cat > "$SHIM" <<'EOF'
 # memos 0.37.0 passes phase_ms= to SqliteSearchProvider.hybrid_search(), which does not take it:

@@ -36,12 +36,13 @@ public struct PensieveDatabaseBuilder {
             var report = Report()
             for file in files {
                 let modified = PensieveTime.database(file.modified)
+                let created = PensieveTime.database(Self.dateInName(file.name) ?? file.modified)
                 if let old = existing.removeValue(forKey: file.path) {
                     if old.modified == modified && old.size == file.size { report.unchanged += 1; continue }
                     try db.query("""
                         UPDATE entities SET size = ?, file_created_at = ?, file_last_modified_at = ?,
                             updated_at = CURRENT_TIMESTAMP, last_scan_at = CURRENT_TIMESTAMP WHERE id = ?
-                        """, [.int(file.size), .text(modified), .text(modified), .int(old.id)])
+                        """, [.int(file.size), .text(created), .text(modified), .int(old.id)])
                     try db.query("UPDATE metadata_entries SET value = ?, updated_at = CURRENT_TIMESTAMP WHERE entity_id = ? AND key = 'text'",
                                  [.text(file.text), .int(old.id)])
                     report.updated += 1
@@ -49,7 +50,7 @@ public struct PensieveDatabaseBuilder {
                     try db.query("""
                         INSERT INTO entities(filepath, filename, size, file_created_at, file_last_modified_at,
                             file_type, file_type_group, library_id, folder_id) VALUES (?, ?, ?, ?, ?, ?, 'text', ?, ?)
-                        """, [.text(file.path), .text(file.name), .int(file.size), .text(modified), .text(modified),
+                        """, [.text(file.path), .text(file.name), .int(file.size), .text(created), .text(modified),
                               .text(file.type), .int(libraryID), .int(folderID)])
                     let id = try db.scalarInt("SELECT last_insert_rowid()") ?? 0
                     try db.query("""
@@ -81,6 +82,13 @@ public struct PensieveDatabaseBuilder {
         }
         let folderID = try db.scalarInt("SELECT id FROM folders WHERE library_id = ? AND path = ?", [.int(libraryID), .text(path)])!
         return (libraryID, folderID)
+    }
+
+    /// Midnight UTC of a `YYYY-MM-DD` prefix of `name`, if it has one.
+    static func dateInName(_ name: String) -> Int64? {
+        let prefix = String(name.prefix(10))
+        guard prefix.count == 10, let midnight = PensieveTime.parse(prefix + " 00:00:00") else { return nil }
+        return midnight
     }
 
     struct TextFile { var path: String; var name: String; var type: String; var size: Int64; var modified: Int64; var text: String }

@@ -1,3 +1,4 @@
+import Foundation
 import Store
 
 /// Why a query directory name was rejected: surfaced as EINVAL, in the log and in `.status/errors`.
@@ -43,7 +44,8 @@ public enum QueryParser {
                 }
                 switch key {
                 case "app": request.apps += try list(value, key)
-                case "library": request.libraries += try list(value, key)
+                case "library":  // names with '/' are written as libraries/ shows them, with U+2215
+                    request.libraries += try list(value, key).map { $0.replacingOccurrences(of: "\u{2215}", with: "/") }
                 case "type": request.types += try list(value, key).map { $0.lowercased() }
                 case "after": request.start = try instant(value, key)
                 case "before": request.end = try instant(value, key)

@@ -6,7 +6,7 @@ enum CacheDirectory {
     /// `$XDG_CACHE_HOME/recallfs/db-<hash of the database path>` (or `~/.cache/...`).
     static func defaultPath(forDatabase database: String) -> String {
         let base = ProcessInfo.processInfo.environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (NSHomeDirectory() + "/.cache")
+            ?? (homeDirectory() + "/.cache")
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a: stable across runs, unlike Hasher
         for byte in database.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return "\(base)/recallfs/db-\(String(hash, radix: 16))"

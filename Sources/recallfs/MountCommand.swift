@@ -44,8 +44,8 @@ struct MountCommand: ParsableCommand {
     }
 
     var databasePath: String {
-        Mountpoint.absolute((db ?? NSHomeDirectory() + "/.memos/database.db").replacingOccurrences(
-            of: "~", with: NSHomeDirectory(), options: .anchored))
+        Mountpoint.absolute((db ?? homeDirectory() + "/.memos/database.db").replacingOccurrences(
+            of: "~", with: homeDirectory(), options: .anchored))
     }
 
     func run() throws {

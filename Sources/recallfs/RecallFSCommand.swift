@@ -23,3 +23,9 @@ func exitWithMessage(_ message: String) -> Never {
     FileHandle.standardError.write(Data("recallfs: \(message)\n".utf8))
     Foundation.exit(1)
 }
+
+/// `$HOME` when set (systemd, sudo -E and tests set it), else the password database's home.
+func homeDirectory() -> String {
+    if let home = ProcessInfo.processInfo.environment["HOME"], !home.isEmpty { return home }
+    return NSHomeDirectory()
+}

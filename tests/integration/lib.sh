@@ -1,0 +1,66 @@
+# Shared helpers for the integration tests. Each test file is sourced by run.sh in its own subshell.
+# Every mount made through `mount_fs` is unmounted by `cleanup_mounts` (fusermount3 -u, then -uz),
+# and only daemons started here are killed, by PID.
+
+: "${RECALLFS_BIN:?set RECALLFS_BIN to the recallfs binary}"
+WORK="${WORK:-$(mktemp -d /tmp/recallfs-it.XXXXXX)}"
+MOUNTS=()
+PIDS=()
+FAILURES=0
+CHECKS=0
+
+fail() { echo "  FAIL: $*"; FAILURES=$((FAILURES + 1)); }
+pass() { CHECKS=$((CHECKS + 1)); }
+check() {  # check "description" command...
+  local what="$1"; shift
+  if "$@"; then pass; else fail "$what"; fi
+}
+assert_eq() {  # assert_eq expected actual description
+  if [[ "$1" == "$2" ]]; then pass; else fail "$3: expected [$1], got [$2]"; fi
+}
+assert_contains() {  # assert_contains haystack needle description
+  if [[ "$1" == *"$2"* ]]; then pass; else fail "$3: [$2] not in [${1:0:400}]"; fi
+}
+
+# mount_fs MNT DB [extra args...]: mounts in the background (the CLI returns once the mount is live)
+# and records the daemon's pid from .status/health.json.
+mount_fs() {
+  local mnt="$1" db="$2"; shift 2
+  mkdir -p "$mnt"
+  "$RECALLFS_BIN" mount "$mnt" --db "$db" --cache-dir "${CACHE_DIR:-$WORK/cache}" "$@" || return 1
+  MOUNTS+=("$mnt")
+  local pid
+  pid=$(daemon_pid "$mnt")
+  [[ -n "$pid" ]] && PIDS+=("$pid")
+  return 0
+}
+
+daemon_pid() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]+"/.status/health.json"))["pid"])' "$1" 2>/dev/null; }
+
+is_mounted() { awk -v m="$1" '$2 == m && $3 ~ /^fuse/ {found=1} END {exit !found}' /proc/mounts; }
+
+# wait_gone PID: waits up to 10 s for a process to exit.
+wait_gone() { for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done; return 1; }
+
+# wait_unmounted MNT: waits up to 10 s for a mount to disappear.
+wait_unmounted() { for _ in $(seq 1 100); do is_mounted "$1" || return 0; sleep 0.1; done; return 1; }
+
+unmount_fs() {
+  local mnt="$1"
+  is_mounted "$mnt" || return 0
+  fusermount3 -u "$mnt" 2>/dev/null || fusermount3 -uz "$mnt" 2>/dev/null || true
+  wait_unmounted "$mnt"
+}
+
+cleanup_mounts() {
+  local m p
+  for m in "${MOUNTS[@]}"; do unmount_fs "$m"; done
+  for p in "${PIDS[@]}"; do
+    if kill -0 "$p" 2>/dev/null; then
+      wait_gone "$p" || { kill "$p" 2>/dev/null; wait_gone "$p" || kill -9 "$p" 2>/dev/null; }
+    fi
+  done
+}
+
+# errno_of CMD...: runs a command and prints its stderr (to match "Invalid argument" etc.).
+stderr_of() { "$@" 2>&1 >/dev/null; }
