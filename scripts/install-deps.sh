@@ -2,7 +2,7 @@
 # Installs what RecallFS needs on Debian 12: libfuse3, SQLite and libcurl headers, fuse3's
 # fusermount3, sqlite3 and python3-venv (for the real Pensieve used by the tests). Idempotent.
 set -euo pipefail
-PACKAGES=(libfuse3-dev fuse3 libsqlite3-dev libcurl4-openssl-dev pkg-config sqlite3 python3-venv curl)
+PACKAGES=(libfuse3-dev fuse3 libsqlite3-dev libcurl4-openssl-dev pkg-config sqlite3 python3-venv curl bc)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

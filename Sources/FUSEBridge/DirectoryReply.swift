@@ -29,7 +29,7 @@ enum DirectoryReply {
                     param.ino = entry.attributes.inode
                     param.generation = 1
                     param.attr = StatConversion.stat(entry.attributes, fs.options)
-                    param.attr_timeout = fs.options.attributeTimeout
+                    param.attr_timeout = fs.attributeTimeout(for: entry.attributes.inode)
                     param.entry_timeout = fs.options.entryTimeout
                     // `.` and `..` must not carry an entry: the kernel would count a lookup on them.
                     if entry.name == "." || entry.name == ".." { param = fuse_entry_param(); param.attr.st_ino = ino_t(entry.attributes.inode); param.attr.st_mode = S_IFDIR }

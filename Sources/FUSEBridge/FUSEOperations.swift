@@ -17,7 +17,7 @@ private func entryParam(_ tree: RecallFileSystem, _ attributes: NodeAttributes) 
     entry.ino = attributes.inode
     entry.generation = 1
     entry.attr = StatConversion.stat(attributes, tree.options)
-    entry.attr_timeout = tree.options.attributeTimeout
+    entry.attr_timeout = tree.attributeTimeout(for: attributes.inode)
     entry.entry_timeout = tree.options.entryTimeout
     return entry
 }
@@ -53,7 +53,7 @@ func opGetattr(_ req: fuse_req_t?, _ ino: fuse_ino_t, _ fi: UnsafeMutablePointer
     let fs = tree(req)
     do {
         var st = StatConversion.stat(try fs.attributes(ino), fs.options)
-        fuse_reply_attr(req, &st, fs.options.attributeTimeout)
+        fuse_reply_attr(req, &st, fs.attributeTimeout(for: ino))
     } catch { fail(req, error) }
 }
 

@@ -1,0 +1,44 @@
+# 100 000 entities list fully, in pages, and the daemon's memory stays bounded.
+N=${SCALE_ENTITIES:-100000}
+DB="$WORK/big.db"
+mkdir -p "$WORK/empty"
+"$RECALLFS_BIN" index "$WORK/empty" --db "$DB" --library big > /dev/null || { fail "create schema"; return; }
+sqlite3 "$DB" > /dev/null <<SQL
+PRAGMA journal_mode=WAL;
+BEGIN;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $N)
+INSERT INTO entities(id, filepath, filename, size, file_created_at, file_last_modified_at, file_type, file_type_group, library_id, folder_id)
+SELECT i, '/shots/s-' || i || '.webp', 's-' || i || '.webp', 1000,
+       strftime('%Y-%m-%d %H:%M:%S.000000', 1767225600 + i * 60, 'unixepoch'),
+       strftime('%Y-%m-%d %H:%M:%S.000000', 1767225600 + i * 60, 'unixepoch'), 'webp', 'image', 1, 1 FROM n;
+INSERT INTO metadata_entries(entity_id, "key", value, source_type, source, data_type)
+SELECT id, 'active_app', CASE id % 3 WHEN 0 THEN 'Firefox' WHEN 1 THEN 'Terminal' ELSE 'Code' END, 'PLUGIN_GENERATED', 'system_generated', 'TEXT_DATA' FROM entities;
+INSERT INTO metadata_entries(entity_id, "key", value, source_type, source, data_type)
+SELECT id, 'ocr_result', '[{"dt_boxes": [], "rec_txt": "line one of screenshot ' || id || '", "score": 0.9}, {"dt_boxes": [], "rec_txt": "' ||
+       CASE WHEN id = $N / 2 THEN 'the needle' ELSE 'plain hay' END || '", "score": 0.9}]', 'PLUGIN_GENERATED', 'ocr', 'JSON_DATA' FROM entities;
+COMMIT;
+SQL
+M="$WORK/mnt"
+mount_fs "$M" "$DB" || { fail "mount"; return; }
+pid=$(daemon_pid "$M")
+rss() { awk '/^VmRSS/ {print $2}' "/proc/$pid/status"; }
+before=$(rss)
+start=$(date +%s.%N)
+count=$(ls "$M/documents" | wc -l)
+mid=$(date +%s.%N)
+long_count=$(ls -l "$M/documents" | grep -c '^-')
+end=$(date +%s.%N)
+assert_eq "$N" "$count" "ls documents/ lists every entity"
+assert_eq "$N" "$long_count" "ls -l documents/ lists every entity with attributes"
+after=$(rss); peak=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status")
+printf '   %d entities: ls %.2f s, ls -l %.2f s; daemon RSS %d MB before, %d MB after, peak %d MB\n' \
+  "$N" "$(echo "$mid - $start" | bc)" "$(echo "$end - $mid" | bc)" $((before / 1024)) $((after / 1024)) $((peak / 1024))
+# The render cache is bounded at 64 MB; everything else is per page. 100 000 entries must not need more.
+check "peak RSS stays under 200 MB (was $((peak / 1024)) MB)" test "$peak" -lt 204800
+for _ in $(seq 1 600); do
+  python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["index"]["documents"] >= int(sys.argv[2]) else 1)' \
+    "$M/.status/health.json" "$N" 2>/dev/null && break
+  sleep 0.5
+done
+assert_eq 1 "$(ls "$M/search/needle" | wc -l)" "search over $N documents finds the one needle"
+assert_eq 1000 "$(ls "$M/search/app:firefox limit:1000" | wc -l)" "limit:1000 over a large library"
