@@ -9,11 +9,15 @@ public enum FileNaming {
     /// The slug's byte budget: leaves room for a rank, an id and `.md` within NAME_MAX (255).
     static let slugBytes = 200
 
+    /// Screenshots: `<capture time>-<app>` (an app is not unique, the time tells them apart).
+    /// Other entities: the file name's stem, which already says what the file is.
     public static func slug(_ summary: EntitySummary) -> String {
-        let label = summary.app.flatMap { $0.isEmpty ? nil : $0 } ?? stem(summary.filename)
-        let cleaned = clean(label)
         let time = PensieveTime.compact(summary.createdAt)
-        return truncate(cleaned.isEmpty ? time : "\(time)-\(cleaned)", bytes: slugBytes)
+        if let app = summary.app.map(clean), !app.isEmpty {
+            return truncate("\(time)-\(app)", bytes: slugBytes)
+        }
+        let name = clean(stem(summary.filename))
+        return truncate(name.isEmpty ? time : name, bytes: slugBytes)
     }
 
     public static func documentName(_ summary: EntitySummary) -> String { "\(summary.id)-\(slug(summary)).md" }

@@ -27,7 +27,7 @@ struct StatusCommand: ParsableCommand {
         let index = json["index"] as? [String: Any] ?? [:]
         print("health:    \(read("health"))")
         print("backend:   \(read("backend"))  (\(json["database"] ?? "?"))")
-        print("documents: \(store["entities"] ?? "?") in \(store["libraries"] ?? "?") libraries; index \(index["documents"] ?? "?") (ready: \(index["ready"] ?? "?"))")
+        print("documents: \(store["entities"] ?? "?") in \(store["libraries"] ?? "?") libraries; index \(index["documents"] ?? "?") (ready: \((index["ready"] as? Bool).map { $0 ? "yes" : "no" } ?? "?"))")
         print("latency:   p50 \(latency["p50"] ?? "?") ms, p95 \(latency["p95"] ?? "?") ms over \(store["requests"] ?? 0) store calls")
         print("queries:   \(json["saved_queries"] ?? 0) saved")
         print("daemon:    pid \(json["pid"] ?? "?"), since \(json["started_at"] ?? "?"), cache \(json["cache_dir"] ?? "?")")

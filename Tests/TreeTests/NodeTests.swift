@@ -35,8 +35,10 @@ import Tree
         #expect(Node.query(5).inode == (3 << 40) | 5)
     }
 
-    @Test(arguments: [UInt64(0), 7, 15, 16 + UInt64(StatusFile.allCases.count), 1000, (1 << 40) - 1,
-                      4 << 40, (4 << 40) | 9, UInt64.max, 1 << 63])
+    static let unknown: [UInt64] = [0, 7, 15, 16 + UInt64(StatusFile.allCases.count), 1000, (1 << 40) - 1,
+                                    4 << 40, (4 << 40) | 9, UInt64.max, 1 << 63]
+
+    @Test(arguments: unknown)
     func unknownInodes(_ inode: UInt64) {
         #expect(Node(inode: inode) == nil)
     }

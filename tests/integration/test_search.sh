@@ -46,7 +46,8 @@ want=$(sqlite3 "file:$PENSIEVE_DB?mode=ro" "SELECT count(*) FROM entities WHERE 
 assert_eq "$want" "$(ls "$S/date:2026-01" | wc -l)" "date:2026-01"
 assert_eq "$want" "$(ls "$S/after:2026-01-01 before:2026-02-01" | wc -l)" "after/before"
 assert_eq 1 "$(ls "$S/type:text" | wc -l)" "type:text finds the non-image entity"
-check "list mode is newest first" bash -c "ls '$S/library:demo' | head -1 | grep -q -- '-2026020[0-9]-'"
+newest=$(sqlite3 "file:$PENSIEVE_DB?mode=ro" "SELECT e.id FROM entities e JOIN libraries l ON l.id=e.library_id WHERE l.name='demo' ORDER BY file_created_at DESC, e.id DESC LIMIT 1")
+assert_eq "$newest" "$(ls "$S/library:demo" | head -1 | cut -d- -f2)" "list mode is newest first"
 assert_eq 0 "$(ls "$S/qqqxyznothing" | wc -l)" "an empty result is an empty directory"
 check "empty result exists as a directory" test -d "$S/qqqxyznothing"
 
