@@ -26,7 +26,7 @@ private func name(_ pointer: UnsafePointer<CChar>?) -> String { pointer.map { St
 
 func opInit(_ userdata: UnsafeMutableRawPointer?, _ conn: UnsafeMutablePointer<fuse_conn_info>?) {
     guard let conn else { return }
-    let wanted = UInt32(FUSE_CAP_READDIRPLUS) | UInt32(FUSE_CAP_EXPORT_SUPPORT)
+    let wanted = UInt32(FUSE_CAP_READDIRPLUS)
     conn.pointee.want |= conn.pointee.capable & wanted
     // Let the kernel decide per listing whether readdirplus pays off (it does for `ls -l`).
     conn.pointee.want |= conn.pointee.capable & UInt32(FUSE_CAP_READDIRPLUS_AUTO)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns the words and phrases of a `SearchRequest` into an FTS5 MATCH expression.
 ///
 /// Every term is emitted as a double-quoted FTS5 string (quotes doubled), so no user text can be read
@@ -13,7 +15,8 @@ public enum FTSQuery {
     }
 
     static func quote(_ term: String) -> String {
-        "\"" + term.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // NUL would end the FTS5 string early ("unterminated string"): it separates words anyway.
+        "\"" + term.replacingOccurrences(of: "\"", with: "\"\"").replacingOccurrences(of: "\0", with: " ") + "\""
     }
 
     /// unicode61 keeps letters, numbers and marks; a term of only punctuation yields no token, and an

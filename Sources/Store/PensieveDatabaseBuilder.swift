@@ -41,9 +41,9 @@ public struct PensieveDatabaseBuilder {
                     if old.modified == modified && old.size == file.size { report.unchanged += 1; continue }
                     try db.query("""
                         UPDATE entities SET size = ?, file_created_at = ?, file_last_modified_at = ?,
-                            updated_at = CURRENT_TIMESTAMP, last_scan_at = CURRENT_TIMESTAMP WHERE id = ?
+                            updated_at = strftime('%Y-%m-%d %H:%M:%f', 'now'), last_scan_at = strftime('%Y-%m-%d %H:%M:%f', 'now') WHERE id = ?
                         """, [.int(file.size), .text(created), .text(modified), .int(old.id)])
-                    try db.query("UPDATE metadata_entries SET value = ?, updated_at = CURRENT_TIMESTAMP WHERE entity_id = ? AND key = 'text'",
+                    try db.query("UPDATE metadata_entries SET value = ?, updated_at = strftime('%Y-%m-%d %H:%M:%f', 'now') WHERE entity_id = ? AND key = 'text'",
                                  [.text(file.text), .int(old.id)])
                     report.updated += 1
                 } else {

@@ -46,14 +46,18 @@ public final class PensieveSQLiteStore: DocumentStore {
         }
     }
 
-    /// The columns that make an `EntitySummary`; the version folds in metadata and tag changes,
-    /// because Pensieve does not always bump `entities.updated_at` when only metadata changes.
+    /// The columns that make an `EntitySummary`. The version folds in the row's own columns (an id can
+    /// be reused: `entities.id` is not AUTOINCREMENT) and metadata and tag changes, because Pensieve
+    /// does not always bump `entities.updated_at` when only metadata changes. Values themselves are
+    /// not read: that would mean reading every OCR blob on every sync.
     static let summaryColumns = """
         e.id, e.library_id, e.filename, e.file_created_at,
         (SELECT value FROM metadata_entries m WHERE m.entity_id = e.id AND m.key = 'active_app' LIMIT 1),
-        e.updated_at || '|' || ifnull((SELECT max(updated_at) || '|' || count(*) FROM metadata_entries m
-                                       WHERE m.entity_id = e.id), '') ||
-        '|' || (SELECT count(*) FROM entity_tags t WHERE t.entity_id = e.id)
+        e.updated_at || '|' || e.file_created_at || '|' || e.file_last_modified_at || '|' || e.size || '|' ||
+        ifnull(e.last_scan_at, '') || '|' || e.filepath || '|' ||
+        ifnull((SELECT max(updated_at) || '|' || count(*) || '|' || max(id) FROM metadata_entries m
+                WHERE m.entity_id = e.id), '') ||
+        '|' || (SELECT count(*) || '|' || ifnull(max(id), 0) FROM entity_tags t WHERE t.entity_id = e.id)
         """
 
     static func summary(_ row: SQLRow) -> EntitySummary {

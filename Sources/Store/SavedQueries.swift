@@ -12,7 +12,7 @@ public final class SavedQueries: Sendable {
         let connection = try SQLiteConnection(path: path, readOnly: false, create: true)
         try connection.execute("CREATE TABLE IF NOT EXISTS saved_queries(name TEXT PRIMARY KEY, created_at INTEGER NOT NULL)")
         var loaded: [String] = []
-        try connection.query("SELECT name FROM saved_queries ORDER BY created_at, name") { loaded.append($0.text(0) ?? "") }
+        try connection.query("SELECT name FROM saved_queries ORDER BY rowid") { loaded.append($0.text(0) ?? "") }
         db = Mutex(connection)
         names = Mutex(loaded)
     }

@@ -1,16 +1,19 @@
 import Synchronization
 
-/// A thread-safe cache bounded in bytes with CLOCK (second-chance) eviction: O(1) per operation,
-/// and an entry read since the hand last passed survives one more sweep.
+/// A thread-safe cache bounded in bytes, with second-chance FIFO eviction (CLOCK): O(1) amortised per
+/// operation, and an entry read since it last reached the front of the queue gets one more round.
 ///
 /// This is the simple policy of the first issue; the pressure-aware tiered cache replaces it later
 /// behind the same get/put/remove calls.
 public final class ByteBoundedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
-    struct Slot { var value: Value; var cost: Int; var referenced: Bool }
+    struct Slot { var value: Value; var cost: Int; var referenced: Bool; var generation: UInt64 }
+    /// A queue entry; it is stale when its generation no longer matches the key's slot.
+    struct Ticket { var key: Key; var generation: UInt64 }
     struct State {
         var slots: [Key: Slot] = [:]
-        var ring: [Key] = []
-        var hand = 0
+        var queue: [Ticket] = []
+        var head = 0
+        var generation: UInt64 = 0
         var bytes = 0
         var hits = 0
         var misses = 0
@@ -31,32 +34,24 @@ public final class ByteBoundedCache<Key: Hashable & Sendable, Value: Sendable>: 
         }
     }
 
-    /// Stores `value`; an entry larger than the whole capacity is not kept.
+    /// Stores `value`. An entry larger than the whole capacity is not kept (and replaces nothing stale:
+    /// an older value under the same key is dropped).
     public func put(_ key: Key, _ value: Value, cost: Int) {
-        guard cost <= capacity else { return }
         state.withLock { s in
-            if let old = s.slots[key] {
-                s.bytes -= old.cost
-            } else {
-                s.ring.append(key)
-            }
-            s.slots[key] = Slot(value: value, cost: cost, referenced: false)
+            if let old = s.slots.removeValue(forKey: key) { s.bytes -= old.cost }
+            guard cost <= capacity else { return }
+            while s.bytes + cost > capacity, Self.evictOne(&s) {}
+            s.generation += 1
+            s.slots[key] = Slot(value: value, cost: cost, referenced: false, generation: s.generation)
+            s.queue.append(Ticket(key: key, generation: s.generation))
             s.bytes += cost
-            while s.bytes > capacity, !s.ring.isEmpty { Self.evictOne(&s) }
-            // Removed keys stay in the ring until the hand passes; compact when they pile up.
-            if s.ring.count > 2 * s.slots.count + 64 {
-                var seen: Set<Key> = []
-                s.ring = s.ring.filter { s.slots[$0] != nil && seen.insert($0).inserted }
-                s.hand = 0
-            }
+            Self.compactIfNeeded(&s)
         }
     }
 
     public func remove(_ key: Key) {
         state.withLock { s in
-            guard let old = s.slots.removeValue(forKey: key) else { return }
-            s.bytes -= old.cost
-            // The ring keeps the key until the hand reaches it; evictOne skips keys without a slot.
+            if let old = s.slots.removeValue(forKey: key) { s.bytes -= old.cost }
         }
     }
 
@@ -68,26 +63,31 @@ public final class ByteBoundedCache<Key: Hashable & Sendable, Value: Sendable>: 
         state.withLock { ($0.slots.count, $0.bytes, $0.hits, $0.misses, $0.evictions) }
     }
 
-    private static func evictOne(_ s: inout State) {
-        while !s.ring.isEmpty {
-            if s.hand >= s.ring.count { s.hand = 0 }
-            let key = s.ring[s.hand]
-            guard let slot = s.slots[key] else {
-                s.ring.swapAt(s.hand, s.ring.count - 1)
-                s.ring.removeLast()
+    /// Evicts the first unreferenced live entry from the front; false when nothing is left.
+    private static func evictOne(_ s: inout State) -> Bool {
+        while s.head < s.queue.count {
+            let ticket = s.queue[s.head]
+            s.head += 1
+            guard let slot = s.slots[ticket.key], slot.generation == ticket.generation else { continue }
+            if slot.referenced {  // second chance: back of the queue, bit cleared
+                s.generation += 1
+                s.slots[ticket.key]!.referenced = false
+                s.slots[ticket.key]!.generation = s.generation
+                s.queue.append(Ticket(key: ticket.key, generation: s.generation))
                 continue
             }
-            if slot.referenced {
-                s.slots[key]!.referenced = false
-                s.hand += 1
-                continue
-            }
-            s.slots.removeValue(forKey: key)
+            s.slots.removeValue(forKey: ticket.key)
             s.bytes -= slot.cost
             s.evictions += 1
-            s.ring.swapAt(s.hand, s.ring.count - 1)
-            s.ring.removeLast()
-            return
+            return true
         }
+        return false
+    }
+
+    /// Drops consumed and stale tickets once they outnumber the live ones.
+    private static func compactIfNeeded(_ s: inout State) {
+        guard s.queue.count > 64, s.queue.count > 2 * s.slots.count else { return }
+        s.queue = s.queue[s.head...].filter { s.slots[$0.key]?.generation == $0.generation }
+        s.head = 0
     }
 }

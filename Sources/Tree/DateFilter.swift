@@ -4,12 +4,13 @@ import Store
 enum DateFilter {
     /// `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM` or `YYYY-MM-DDTHH:MM:SS` as Unix seconds.
     static func instant(_ text: String) -> Int64? {
-        let parts = text.split(separator: "T", maxSplits: 1).map(String.init)
-        guard let day = ymd(parts[0]), day.count == 3 else { return nil }
+        let parts = text.split(separator: "T", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        guard let first = parts.first, let day = ymd(first), day.count == 3 else { return nil }
         var seconds = PensieveTime.daysFromCivil(day[0], day[1], day[2]) * 86_400
         if parts.count == 2 {
             let hms = parts[1].split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
-            guard (2...3).contains(hms.count), hms.allSatisfy({ $0 != nil }), parts[1].allSatisfy({ $0.isNumber || $0 == ":" }),
+            guard !parts[1].isEmpty, (2...3).contains(hms.count), hms.allSatisfy({ $0 != nil }),
+                  parts[1].allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ":") }),
                   hms[0]! < 24, hms[1]! < 60, (hms.count == 2 || hms[2]! < 60) else { return nil }
             seconds += Int64(hms[0]! * 3600 + hms[1]! * 60 + (hms.count == 3 ? hms[2]! : 0))
         }
@@ -38,10 +39,7 @@ enum DateFilter {
         else { return nil }
         let n = fields.map { Int($0)! }
         if n.count >= 2, !(1...12).contains(n[1]) { return nil }
-        if n.count == 3 {
-            let days = [31, (n[0] % 4 == 0 && n[0] % 100 != 0) || n[0] % 400 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-            guard (1...days[n[1] - 1]).contains(n[2]) else { return nil }
-        }
+        if n.count == 3, !(1...PensieveTime.daysInMonth(n[0], n[1])).contains(n[2]) { return nil }
         return n
     }
 }

@@ -42,8 +42,9 @@ public enum FileNaming {
     public static func libraryName(_ library: Library) -> String {
         var name = library.name.replacingOccurrences(of: "/", with: "\u{2215}")
         name = String(name.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7f ? "-" : Character($0) })
+        name = truncate(name, bytes: 255)
         if name.isEmpty || name == "." || name == ".." { name = "library-\(library.id)" }
-        return truncate(name, bytes: 255)
+        return name
     }
 
     static func stem(_ filename: String) -> String {

@@ -16,6 +16,8 @@ final class QueryDirectories: Sendable {
         var names: [Int64: String] = [:]
         var next: Int64 = 1
         var results: [String: Results] = [:]
+        /// Listed names when there is no `SavedQueries` (tests, or a cache that cannot be written).
+        var unsaved: [String] = []
     }
 
     private let state = Mutex(State())
@@ -39,7 +41,7 @@ final class QueryDirectories: Sendable {
     func name(forSlot slot: Int64) -> String? { state.withLock { $0.names[slot] } }
 
     /// Saved names first (in the order they were first used), for `ls search/`.
-    var listed: [String] { saved?.all ?? state.withLock { Array($0.slots.keys).sorted() } }
+    var listed: [String] { saved?.all ?? state.withLock { $0.unsaved } }
 
     func cachedResults(_ name: String) -> Results? {
         state.withLock { s in
@@ -61,9 +63,21 @@ final class QueryDirectories: Sendable {
     func invalidateResults() { state.withLock { $0.results.removeAll() } }
 
     func forget(_ name: String) throws -> Bool {
-        state.withLock { _ = $0.results.removeValue(forKey: name) }
-        return try saved?.remove(name) ?? false
+        let wasUnsaved = state.withLock { s in
+            s.results.removeValue(forKey: name)
+            let listed = s.unsaved.contains(name)
+            s.unsaved.removeAll { $0 == name }
+            return listed
+        }
+        guard let saved else { return wasUnsaved }
+        return try saved.remove(name)
     }
 
-    func remember(_ name: String) throws { try saved?.add(name) }
+    func remember(_ name: String) throws {
+        guard let saved else {
+            state.withLock { if !$0.unsaved.contains(name) { $0.unsaved.append(name) } }
+            return
+        }
+        try saved.add(name)
+    }
 }

@@ -31,7 +31,7 @@ extension RecallFileSystem {
                 let library: Int64? = if case .library(let id) = node { id } else { nil }
                 let start = dots.filter { $0.cookie > cookie }
                 rest = try documentPage(library: library, afterID: max(0, cookie - 2), count: max(1, count - start.count), plus: plus)
-                return start + rest
+                return Array((start + rest).prefix(count))
             case .query:
                 guard case .listing(let entries)? = handles.get(handle) else { throw FSError(EBADF) }
                 rest = entries

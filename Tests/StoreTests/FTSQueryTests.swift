@@ -61,7 +61,7 @@ private let rows: [(Int64, String, String, String)] = [
         "\"", "\"\"", "\"\"\"", "a\"b", "'", "(", ")", "(a", "a)", "NEAR", "NEAR(", "NEAR(a b)", "NEAR(a b, 2)",
         "AND", "OR", "NOT", "a AND", "OR b", "NOT NOT", "*", "a*", "*a", "**", "^", "^a", "a^", "filepath:x",
         "tags:work", "metadata:budget", "{filepath tags}:x", "-filepath:x", "x:", ":x", "+", "-", "a-b", "a+b",
-        "café", "CAFÉ", "東京", "😀", "😀budget", "emoji😀", "e\u{301}", "\u{0}", "a\u{0}b", "\\", "\\\"", "%", "_",
+        "café", "CAFÉ", "東京", "😀", "😀budget", "emoji😀", "e\u{301}", "\u{1}", "a\u{1F}b", "\\", "\\\"", "%", "_",
         "a.b.c", "1.5", "1e10", "NEAR/3", "a NEAR b", "\u{FEFF}x", "\u{200B}", "ﬁle", "Ⅻ", "١٢٣", "ⓐ", "x\u{7F}",
         String(repeating: "(", count: 100), String(repeating: "a", count: 5000),
     ]
@@ -77,6 +77,17 @@ private let rows: [(Int64, String, String, String)] = [
         }
         // The whole list at once, as one long AND.
         #expect(throws: Never.self) { _ = try table.match(words: Self.hostile, phrases: Self.hostile) }
+    }
+
+    /// Regression (fixed): a NUL inside a term reaches FTS5, which reads the expression as a C string and stops at
+    /// the NUL ("unterminated string"). Not reachable through file names (no NUL, and QueryParser
+    /// rejects control characters), but FTSQuery promises that no user text can break the syntax.
+    @Test func embeddedNULIsNotASyntaxError() throws {
+        let table = try FTSTable(rows: rows)
+        for (words, phrases) in [(["a\u{0}b"], [String]()), ([], ["a\u{0}b"]), (["budget"], ["review\u{0}x"])] {
+            let expression = try #require(FTSQuery.expression(words: words, phrases: phrases))
+            _ = try table.match(expression)
+        }
     }
 
     @Test func syntaxIsMatchedAsText() throws {

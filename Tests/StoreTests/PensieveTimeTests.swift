@@ -36,6 +36,16 @@ private let jan15 = Int64(1_768_469_400)  // 2026-01-15T09:30:00Z (date -u -d â€
         #expect(PensieveTime.parse(text) == nil)
     }
 
+    /// Regression (fixed): day-of-month is only checked against 1...31, so impossible dates are accepted and
+    /// roll over into the next month (2026-02-30 parses as 2026-03-02). PensieveDatabaseBuilder.dateInName
+    /// relies on this parser, so a file named `2026-02-30-notes.md` is dated March 2nd.
+    @Test(arguments: [("2026-02-30 00:00:00", "2026-02-28 00:00:00"), ("2026-02-29 00:00:00", "2024-02-29 00:00:00"),
+                      ("2026-04-31T00:00:00Z", "2026-04-30T00:00:00Z"), ("1900-02-29 00:00:00", "2000-02-29 00:00:00")])
+    func impossibleCalendarDatesAreNil(_ text: String, _ validNeighbour: String) {
+        #expect(PensieveTime.parse(validNeighbour) != nil)
+        #expect(PensieveTime.parse(text) == nil)
+    }
+
     @Test func formatting() {
         #expect(PensieveTime.iso(jan15) == "2026-01-15T09:30:00Z")
         #expect(PensieveTime.compact(jan15) == "20260115-093000")

@@ -54,14 +54,12 @@ struct LCG: RandomNumberGenerator {
         #expect(cache.stats.bytes == 50)
     }
 
-    /// Bug: an oversized put of an existing key returns early and leaves the old value readable.
+    /// Regression (fixed): an oversized put of an existing key returns early and leaves the old value readable.
     @Test func oversizedReplacementDoesNotLeaveStaleValue() {
         let cache = ByteBoundedCache<Int, String>(capacityBytes: 50)
         cache.put(1, "old", cost: 10)
         cache.put(1, "new", cost: 500)
-        withKnownIssue("put(key, cost > capacity) keeps the previous value for key") {
-            #expect(cache.get(1) != "old")
-        }
+        #expect(cache.get(1) != "old")
     }
 
     @Test func referencedEntrySurvivesOneSweep() {
@@ -88,7 +86,7 @@ struct LCG: RandomNumberGenerator {
     }
 
     /// The entry being put must not be the victim of its own insertion while older, unread entries
-    /// can go. Bug: the new key is appended to the ring unreferenced, so when every entry ahead of
+    /// can go. Regression (fixed): the new key is appended to the ring unreferenced, so when every entry ahead of
     /// the hand is referenced the sweep reaches the new key first and evicts it (here 9 and then
     /// every later new key are dropped, and the cache never admits anything new).
     @Test func newEntryIsNotEvictedByItsOwnPut() {
@@ -98,24 +96,20 @@ struct LCG: RandomNumberGenerator {
         cache.put(9, 9, cost: 2)
         cache.put(10, 10, cost: 1)
         #expect(cache.stats.bytes <= 4)
-        withKnownIssue("ByteBoundedCache.put can evict the entry it is inserting") {
-            #expect(cache.get(9) == 9)
-            #expect(cache.get(10) == 10)
-        }
+        #expect(cache.get(9) == 9)
+        #expect(cache.get(10) == 10)
     }
 
     /// With nothing ever read, CLOCK degenerates to FIFO: the newest entries are the ones kept.
-    /// Bug: eviction swap-removes from the ring, moving the newest key under the hand, so it is
+    /// Regression (fixed): eviction swap-removes from the ring, moving the newest key under the hand, so it is
     /// the next victim (here d is evicted while the older b and c stay).
     @Test func unreferencedEntriesAreEvictedOldestFirst() {
         let cache = ByteBoundedCache<String, Int>(capacityBytes: 3)
         for (i, key) in ["a", "b", "c", "d", "e"].enumerated() { cache.put(key, i, cost: 1) }
         #expect(cache.stats.entries == 3)
         #expect(cache.get("e") == 4)  // the entry just put is always kept
-        withKnownIssue("swap-remove in evictOne puts the newest key under the hand") {
-            #expect(cache.get("d") == 3)
-            #expect(cache.get("a") == nil && cache.get("b") == nil)
-        }
+        #expect(cache.get("d") == 3)
+        #expect(cache.get("a") == nil && cache.get("b") == nil)
     }
 
     @Test func removeAllKeepsCounters() {

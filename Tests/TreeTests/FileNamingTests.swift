@@ -15,22 +15,36 @@ private func summary(id: Int64 = 42, app: String? = "Firefox", filename: String 
         #expect(FileNaming.documentName(summary()) == "42-20260115-093000-Firefox.md")
     }
 
+    /// Entities without an app (indexed files) are named by their file name's stem, without the time.
     @Test func slugFallsBackToFilenameStem() {
-        #expect(FileNaming.slug(summary(app: nil, filename: "report.final.pdf")) == "20260115-093000-report.final")
-        #expect(FileNaming.slug(summary(app: "", filename: "notes.md")) == "20260115-093000-notes")
-        #expect(FileNaming.slug(summary(app: nil, filename: ".bashrc")) == "20260115-093000-bashrc")
-        #expect(FileNaming.slug(summary(app: nil, filename: "")) == "20260115-093000")
+        #expect(FileNaming.slug(summary(app: nil, filename: "report.final.pdf")) == "report.final")
+        #expect(FileNaming.slug(summary(app: "", filename: "notes.md")) == "notes")
+        #expect(FileNaming.slug(summary(app: " \t/", filename: "notes.md")) == "notes")  // app cleans to nothing
+        #expect(FileNaming.slug(summary(app: nil, filename: ".bashrc")) == "bashrc")
+        #expect(FileNaming.slug(summary(app: nil, filename: "2026 plan / draft.md")) == "2026-plan-draft")
+        #expect(FileNaming.documentName(summary(id: 9, app: nil, filename: "a b.txt")) == "9-a-b.md")
+    }
+
+    @Test(arguments: ["", ".", "...", "/.md", " .txt", "\u{7}.md"])
+    func emptyStemFallsBackToTime(_ filename: String) {
+        #expect(FileNaming.slug(summary(app: nil, filename: filename)) == "20260115-093000")
+    }
+
+    @Test func longFilenameStemIsTruncated() {
+        let s = summary(id: 1, app: nil, filename: String(repeating: "ü", count: 300) + ".md")
+        #expect(FileNaming.slug(s) == String(repeating: "ü", count: 100))
+        #expect(FileNaming.documentName(s).utf8.count <= 255)
     }
 
     @Test(arguments: [
         ("Google Chrome", "Google-Chrome"), ("a/b\\c", "a-b-c"), ("tab\there", "tab-here"),
         ("multi   \t space", "multi-space"), ("line\nbreak\r\n", "line-break"), ("bell\u{7}\u{7F}", "bell"),
         ("  padded  ", "padded"), ("..hidden..", "hidden"), ("trailing-", "trailing"), ("a\u{2028}b", "a-b"),
-        ("Café ☕️ 日本", "Café-☕️-日本"), ("///", ""),
+        ("Café ☕️ 日本", "Café-☕️-日本"),
     ])
     func cleaning(_ app: String, _ expected: String) {
         let slug = FileNaming.slug(summary(app: app))
-        #expect(slug == (expected.isEmpty ? "20260115-093000" : "20260115-093000-" + expected))
+        #expect(slug == "20260115-093000-" + expected)
         #expect(!slug.contains("/"))
         #expect(!slug.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F || $0.properties.isWhitespace })
     }
@@ -126,13 +140,11 @@ private func summary(id: Int64 = 42, app: String? = "Firefox", filename: String 
     }
 
     /// One grapheme cluster longer than 255 bytes: truncation at character boundaries leaves nothing.
-    /// Bug: `libraryName` checks for an empty name before truncating, so the result is "".
+    /// Regression (fixed): `libraryName` checks for an empty name before truncating, so the result is "".
     @Test func libraryNameOfOneHugeGraphemeIsNotEmpty() {
         let zalgo = "a" + String(repeating: "\u{301}", count: 200)  // one Character, 401 bytes
         let name = FileNaming.libraryName(Library(id: 3, name: zalgo, kind: "static"))
         #expect(name.utf8.count <= 255)
-        withKnownIssue("libraryName can return an empty name for a single >255-byte grapheme") {
-            #expect(!name.isEmpty)
-        }
+        #expect(!name.isEmpty)
     }
 }

@@ -127,15 +127,13 @@ final class TempDir {
         }
     }
 
-    /// The documented contract is "at most `count` of them". Bug: the dots are added on top of a
+    /// The documented contract is "at most `count` of them". Regression (fixed): the dots are added on top of a
     /// page of at least one document, so small counts get more entries than asked for.
     @Test func readDirectoryNeverReturnsMoreThanCount() throws {
         let handle = try fs.openDirectory(Node.documents.inode)
         let page = try fs.readDirectory(Node.documents.inode, handle: handle, after: 0, count: 1, plus: false)
         #expect(!page.isEmpty)
-        withKnownIssue("readDirectory(documents/) can return more than `count` entries") {
-            #expect(page.count <= 1)
-        }
+        #expect(page.count <= 1)
     }
 
     @Test func librariesListOnlyTheirDocuments() throws {
@@ -237,16 +235,14 @@ final class TempDir {
         withExtendedLifetime(temp) {}
     }
 
-    /// Bug: without SavedQueries, `forget` answers `saved?.remove(name) ?? false`, so rmdir is ENOENT
+    /// Regression (fixed): without SavedQueries, `forget` answers `saved?.remove(name) ?? false`, so rmdir is ENOENT
     /// and the name stays listed (the in-memory listing comes from the slot table, never pruned).
     @Test func removeDirectoryWithoutSavedQueries() throws {
         _ = try fs.lookup(parent: Node.search.inode, name: "budget")
         let removed = errnoOf { try fs.removeDirectory(parent: Node.search.inode, name: "budget") }
         let listing = try listAll(fs, Node.search.inode, count: 10, plus: false).map(\.name)
-        withKnownIssue("rmdir of a query is ENOENT when savedQueries is nil") {
-            #expect(removed == nil)
-            #expect(listing == [".", ".."])
-        }
+        #expect(removed == nil)
+        #expect(listing == [".", ".."])
     }
 
     @Test func statusFiles() throws {
@@ -256,7 +252,10 @@ final class TempDir {
             let attributes = try fs.lookup(parent: Node.statusDirectory.inode, name: file.rawValue)
             #expect(attributes.inode == Node.statusFile(file).inode)
             #expect(try fs.open(attributes.inode, writing: false).directIO)
+            #expect(attributes.size == Int64(try readAll(fs, attributes.inode).count), "\(file)")  // stat then cat agree
+            #expect(fs.attributeTimeout(for: attributes.inode) == 0)
         }
+        #expect(fs.attributeTimeout(for: Node.document(5).inode) == fs.options.attributeTimeout)
         let health = String(decoding: try readAll(fs, Node.statusFile(.health).inode), as: UTF8.self)
         #expect(["ok\n", "degraded\n", "down\n"].contains(health))
         #expect(health == "ok\n")
