@@ -18,12 +18,14 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // Document stores: the protocol, Pensieve's SQLite database, our own FTS5 index, a mock.
         .target(name: "Store", dependencies: [
-            "CSQLite",
+            "CSQLite", "CCurl",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Answer caches behind one interface (TTL policy now; pressure-aware tiers later).
+        .target(name: "Cache", dependencies: ["Store"]),
         // Path/inode model, query parsing, rendering and status files: pure Swift, no FUSE.
         .target(name: "Tree", dependencies: [
-            "Store",
+            "Store", "Cache",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // A thin libfuse3 low-level bridge that only translates calls into Tree.
@@ -32,11 +34,12 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "recallfs", dependencies: [
-            "FUSEBridge", "Tree", "Store",
+            "FUSEBridge", "Tree", "Store", "Cache",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "TreeTests", dependencies: ["Tree", "Store"]),
+        .testTarget(name: "CacheTests", dependencies: ["Cache", "Store"]),
+        .testTarget(name: "TreeTests", dependencies: ["Tree", "Store", "Cache"]),
     ]
 )

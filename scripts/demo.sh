@@ -13,7 +13,7 @@ BIN="$ROOT/.build/release/recallfs"
 mkdir -p "$ROOT/.demo" "$MNT"
 "$BIN" index samples/corpus --db "$ROOT/.demo/demo.db" --library samples
 if grep -qs " $MNT fuse" /proc/mounts; then "$BIN" unmount "$MNT"; fi
-"$BIN" mount "$MNT" --db "$ROOT/.demo/demo.db" --cache-dir "$ROOT/.demo/cache"
+"$BIN" mount "$MNT" --db "$ROOT/.demo/demo.db" --cache-dir "$ROOT/.demo/cache" --no-api
 cat <<TXT
 
 Try:

@@ -23,6 +23,7 @@ public final class FUSESession {
     private let context: Unmanaged<FUSEContext>
     private var ops: fuse_lowlevel_ops
     private let logger = Logger(label: "recallfs.fuse")
+    private let notifier: SessionNotifier
     public let mountpoint: String
 
     /// Creates the session and mounts it. When this returns, the mount is live in the kernel
@@ -56,6 +57,8 @@ public final class FUSESession {
             context.release()
             throw MountError.setup("cannot mount on \(mountpoint) (see the lines above; is /dev/fuse usable?)")
         }
+        notifier = SessionNotifier(session: session)
+        tree.attach(notifier: notifier)
     }
 
     /// Serves requests until unmount or a termination signal, then unmounts and frees the session.
@@ -64,6 +67,7 @@ public final class FUSESession {
         // API 31's multi-threaded loop (fuse_session_loop_mt is a macro Swift cannot call).
         let result = fuse_session_loop_mt_31(session, 0)
         logger.info("session loop ended (\(result)); unmounting \(mountpoint)")
+        notifier.end()
         fuse_remove_signal_handlers(session)
         fuse_session_unmount(session)
         fuse_session_destroy(session)

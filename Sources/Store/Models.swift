@@ -44,15 +44,16 @@ public struct Entity: Sendable, Equatable {
     public var fileType: String
     public var fileTypeGroup: String
     public var lastModifiedAt: Int64
-    /// `updated_at`, Unix seconds UTC.
-    public var updatedAt: Int64
+    /// `last_scan_at`, Unix seconds UTC: both the API and the database carry it (the API's Entity
+    /// has no `updated_at`), so renderings do not depend on which store answered.
+    public var lastScanAt: Int64
     public var tags: [String]
     public var metadata: [MetadataEntry]
 
     public init(summary: EntitySummary, filepath: String, size: Int64, fileType: String, fileTypeGroup: String,
-                lastModifiedAt: Int64, updatedAt: Int64, tags: [String], metadata: [MetadataEntry]) {
+                lastModifiedAt: Int64, lastScanAt: Int64, tags: [String], metadata: [MetadataEntry]) {
         self.summary = summary; self.filepath = filepath; self.size = size; self.fileType = fileType
-        self.fileTypeGroup = fileTypeGroup; self.lastModifiedAt = lastModifiedAt; self.updatedAt = updatedAt
+        self.fileTypeGroup = fileTypeGroup; self.lastModifiedAt = lastModifiedAt; self.lastScanAt = lastScanAt
         self.tags = tags; self.metadata = metadata
     }
 

@@ -112,14 +112,14 @@ public final class PensieveSQLiteStore: DocumentStore {
         let parameters = ids.map { SQLValue.int($0) }
         try db.query("""
             SELECT \(Self.summaryColumns), e.filepath, e.size, e.file_type, e.file_type_group,
-                   e.file_last_modified_at, e.updated_at
+                   e.file_last_modified_at, e.last_scan_at
             FROM entities e WHERE e.id IN (\(marks))
             """, parameters) { row in
             byID[row.int(0)] = Entity(
                 summary: Self.summary(row), filepath: row.text(6) ?? "", size: row.int(7),
                 fileType: row.text(8) ?? "", fileTypeGroup: row.text(9) ?? "",
                 lastModifiedAt: PensieveTime.parse(row.text(10) ?? "") ?? 0,
-                updatedAt: PensieveTime.parse(row.text(11) ?? "") ?? 0, tags: [], metadata: [])
+                lastScanAt: PensieveTime.parse(row.text(11) ?? "") ?? 0, tags: [], metadata: [])
         }
         try db.query("""
             SELECT entity_id, "key", value, source, data_type FROM metadata_entries
@@ -160,6 +160,15 @@ public final class PensieveSQLiteStore: DocumentStore {
             }
         }
         return try index.search(request, libraryIDs: libraryIDs)
+    }
+
+    /// True when every entity in the named libraries (all libraries when empty) is an image: then the
+    /// API's image-only search is complete.
+    public func onlyImages(inLibraries names: [String]) throws -> Bool {
+        guard let index else { return false }
+        let all = try libraries()
+        let ids = names.isEmpty ? [] : all.filter { names.contains($0.name) || names.map { $0.lowercased() }.contains($0.name.lowercased()) }.map(\.id)
+        return try index.onlyImages(libraryIDs: ids)
     }
 
     /// Streams `(id, version)` for every entity with `id > afterID`, ascending, at most `limit`:

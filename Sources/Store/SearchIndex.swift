@@ -68,9 +68,20 @@ public final class SearchIndex: Sendable {
 
     /// Brings the index up to date with `store`. Safe to call from one thread at a time (the sync loop).
     @discardableResult
-    public func synchronize(from store: DocumentStore) throws -> SyncState {
+    public func synchronize(from store: DocumentStore) throws -> SyncState { try synchronizeReportingChanges(from: store).state }
+
+    /// What one synchronisation changed, by id.
+    public struct SyncChanges: Sendable {
+        public var state: SyncState
+        public var added: [Int64] = []
+        public var updated: [Int64] = []
+        public var removed: [Int64] = []
+    }
+
+    /// Like `synchronize`, and says which ids were added, updated and removed.
+    public func synchronizeReportingChanges(from store: DocumentStore) throws -> SyncChanges {
         let started = Date()
-        var added = 0, updated = 0, removed = 0
+        var addedIDs: [Int64] = [], updatedIDs: [Int64] = [], removedIDs: [Int64] = []
         do {
             var after: Int64 = 0
             while true {
@@ -83,9 +94,9 @@ public final class SearchIndex: Sendable {
                 if !changed.isEmpty || !gone.isEmpty {
                     let entities = try store.entities(ids: changed)
                     try apply(entities, removing: gone)
-                    added += entities.filter { known[$0.id] == nil }.count
-                    updated += entities.filter { known[$0.id] != nil }.count
-                    removed += gone.count
+                    addedIDs += entities.filter { known[$0.id] == nil }.map(\.id)
+                    updatedIDs += entities.filter { known[$0.id] != nil }.map(\.id)
+                    removedIDs += gone
                 }
                 if upper == Int64.max { break }
                 after = upper
@@ -94,12 +105,13 @@ public final class SearchIndex: Sendable {
                 try db.execute("INSERT OR REPLACE INTO meta VALUES ('synced', '1')")
                 return Int(try db.scalarInt("SELECT count(*) FROM docs") ?? 0)
             }
-            return state.withLock {
+            let synced = state.withLock {
                 $0 = SyncState(ready: true, documents: total, lastSyncAt: Date(),
                                lastSyncSeconds: Date().timeIntervalSince(started),
-                               added: added, updated: updated, removed: removed, lastError: nil)
+                               added: addedIDs.count, updated: updatedIDs.count, removed: removedIDs.count, lastError: nil)
                 return $0
             }
+            return SyncChanges(state: synced, added: addedIDs, updated: updatedIDs, removed: removedIDs)
         } catch {
             state.withLock { $0.lastError = "\(error)" }
             throw error
@@ -145,6 +157,14 @@ public final class SearchIndex: Sendable {
             usleep(50_000)
         }
         return true
+    }
+
+    /// True when no indexed entity in `libraryIDs` (all when empty) is anything but an image.
+    public func onlyImages(libraryIDs: [Int64]) throws -> Bool {
+        let filter = libraryIDs.isEmpty ? "" : " AND library_id IN (\(libraryIDs.map(String.init).joined(separator: ",")))"
+        return try readers.withConnection { db in
+            try db.scalarInt("SELECT count(*) FROM (SELECT 1 FROM docs WHERE type_group != 'image'\(filter) LIMIT 1)") == 0
+        }
     }
 
     /// Ranked ids for `request`, restricted to `libraryIDs` when not empty.

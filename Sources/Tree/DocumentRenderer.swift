@@ -35,7 +35,7 @@ public enum DocumentRenderer {
         if !entity.tags.isEmpty { field("tags", entity.tags.joined(separator: ", ")) }
         field("file", "\(entity.filepath) (\(entity.fileType), \(entity.fileTypeGroup), \(entity.size) B)")
         field("modified_utc", PensieveTime.iso(entity.lastModifiedAt))
-        field("updated_utc", PensieveTime.iso(entity.updatedAt))
+        field("scanned_utc", PensieveTime.iso(entity.lastScanAt))
         out += "---\n"
 
         var other: [String] = []

@@ -10,12 +10,12 @@ public final class InstrumentedStore: DocumentStore {
 
     public init(_ base: DocumentStore, board: StatusBoard) { self.base = base; self.board = board }
 
-    private func timed<T>(_ body: () throws -> T) throws -> T {
+    private func timed<T>(_ operation: String = "read", _ body: () throws -> T) throws -> T {
         let started = DispatchTime.now().uptimeNanoseconds
         func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 }
         do {
             let result = try body()
-            board.storeCall(backend: base.backendName, seconds: seconds(), error: nil)
+            board.storeCall(operation: operation, backend: base.backendName, seconds: seconds(), error: nil)
             return result
         } catch let error as StoreError {
             let summary: StatusBoard.StoreErrorSummary?
@@ -24,7 +24,7 @@ public final class InstrumentedStore: DocumentStore {
             case .busy(let reason), .failed(let reason): summary = .failed(reason)
             case .invalid: summary = nil  // the request was wrong, not the store
             }
-            board.storeCall(backend: base.backendName, seconds: seconds(), error: summary)
+            board.storeCall(operation: operation, backend: base.backendName, seconds: seconds(), error: summary)
             throw error
         }
     }
@@ -36,5 +36,5 @@ public final class InstrumentedStore: DocumentStore {
     public func entitySummary(id: Int64) throws -> EntitySummary? { try timed { try base.entitySummary(id: id) } }
     public func entities(ids: [Int64]) throws -> [Entity] { try timed { try base.entities(ids: ids) } }
     public func entityCount(library: Int64?) throws -> Int { try timed { try base.entityCount(library: library) } }
-    public func search(_ request: SearchRequest) throws -> [SearchHit] { try timed { try base.search(request) } }
+    public func search(_ request: SearchRequest) throws -> [SearchHit] { try timed("search") { try base.search(request) } }
 }

@@ -65,6 +65,9 @@ public enum StatusFile: String, CaseIterable, Sendable {
     case healthJSON = "health.json"
     case backend
     case errors
+    case metrics
+    case cache
+    case events
 }
 
 /// What `stat` shows for a node.

@@ -59,8 +59,15 @@ final class QueryDirectories: Sendable {
         }
     }
 
-    /// Drops every cached result list (after the index changed).
-    func invalidateResults() { state.withLock { $0.results.removeAll() } }
+    /// Drops every cached result list (after the documents changed); returns what each query slot listed.
+    @discardableResult
+    func invalidateResults() -> [(slot: Int64, entries: [DirectoryEntry])] {
+        state.withLock { s in
+            let dropped = s.results.compactMap { name, results in s.slots[name].map { ($0, results.entries) } }
+            s.results.removeAll()
+            return dropped
+        }
+    }
 
     func forget(_ name: String) throws -> Bool {
         let wasUnsaved = state.withLock { s in

@@ -42,10 +42,12 @@ extension RecallFileSystem {
         do { return try attributes(node.inode) } catch { throw error }
     }
 
-    /// A document in `documents/` or `libraries/<name>/`: the name must be exactly the current one.
+    /// A document in `documents/` or `libraries/<name>/`, found by the id its name starts with. Any
+    /// `<id>-….md` resolves, not only the listed name: the slug comes from metadata that Pensieve may
+    /// write a moment after the entity, so a name read by `ls` just before must still open.
     private func documentEntry(_ name: String, library: Int64?) throws -> NodeAttributes {
-        guard let id = FileNaming.documentID(name), let summary = try store.entitySummary(id: id),
-              library == nil || summary.libraryID == library, FileNaming.documentName(summary) == name,
+        guard name.hasSuffix(".md"), let id = FileNaming.documentID(name), let summary = try store.entitySummary(id: id),
+              library == nil || summary.libraryID == library,
               let document = try documents(for: [summary]).first
         else { throw FSError(ENOENT) }
         return document.attributes
@@ -105,7 +107,4 @@ extension RecallFileSystem {
         queries.store(results, for: name)
         return results
     }
-
-    /// Forgets cached query results, after the index changed.
-    public func invalidateSearchResults() { queries.invalidateResults() }
 }

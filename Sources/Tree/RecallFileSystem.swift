@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Store
+import Cache
 import Synchronization
 
 /// Settings of the file tree that a user may want to change.
@@ -38,16 +39,27 @@ public final class RecallFileSystem: Sendable {
     let logger = Logger(label: "recallfs.tree")
     /// Extra facts for `.status/health.json` (pid, mountpoint, database path), set by the CLI.
     public let facts: [String: String]
+    /// The failover store and answer cache under `store`, when the daemon has them (for status files).
+    public let failover: FailoverStore?
+    public let cache: CachingStore?
+    let events = Mutex<EventProcessor?>(nil)
+    let notifier = Mutex<(any KernelNotifier)?>(nil)
 
     /// A rendered document and the version it was rendered from.
     struct RenderedDocument: Sendable {
         var version: String
+        /// The name in `documents/`, and the library, for kernel invalidation when it changes.
+        var name: String
+        var libraryID: Int64
         var bytes: [UInt8]
         var attributes: NodeAttributes
     }
 
     public init(store: DocumentStore, board: StatusBoard, index: SearchIndex?, savedQueries: SavedQueries?,
-                options: TreeOptions = TreeOptions(), facts: [String: String] = [:]) {
+                options: TreeOptions = TreeOptions(), facts: [String: String] = [:],
+                failover: FailoverStore? = nil, cache: CachingStore? = nil) {
+        self.failover = failover
+        self.cache = cache
         self.store = InstrumentedStore(store, board: board)
         self.board = board
         self.index = index
@@ -168,8 +180,9 @@ public final class RecallFileSystem: Sendable {
         let library = try libraries().first { $0.id == entity.summary.libraryID }
         let bytes = DocumentRenderer.render(entity, library: library)
         let attributes = fileAttributes(.document(entity.id), size: bytes.count, modified: entity.summary.createdAt,
-                                        changed: max(entity.updatedAt, entity.summary.createdAt))
-        let document = RenderedDocument(version: entity.summary.version, bytes: bytes, attributes: attributes)
+                                        changed: max(entity.lastScanAt, entity.summary.createdAt))
+        let document = RenderedDocument(version: entity.summary.version, name: FileNaming.documentName(entity.summary),
+                                        libraryID: entity.summary.libraryID, bytes: bytes, attributes: attributes)
         renders.put(entity.id, document, cost: bytes.count + 256)
         return document
     }

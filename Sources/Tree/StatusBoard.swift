@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Store
 import Synchronization
 
 /// What `.status/` reports: recent errors with their reasons, the store's latency and reachability,
@@ -17,8 +18,9 @@ public final class StatusBoard: Sendable {
     struct State {
         var errors: [ErrorRecord] = []
         var errorCount = 0
-        var latencies: [Double] = []
-        var latencyCursor = 0
+        var requests = LatencyWindow()
+        var searches = LatencyWindow()
+        var slowRequests = 0
         var lastBackend = "none"
         var storeReachable = true
         var lastStoreError: String?
@@ -28,7 +30,8 @@ public final class StatusBoard: Sendable {
     }
 
     static let keptErrors = 50
-    static let keptLatencies = 512
+    /// A store call slower than this is counted and logged.
+    static let slowSeconds = 1.0
     private let state = Mutex(State())
     private let logger: Logger
     public let startedAt = Date()
@@ -47,14 +50,16 @@ public final class StatusBoard: Sendable {
     }
 
     /// Records one store call: how long it took and whether the store answered.
-    public func storeCall(backend: String, seconds: Double, error: StoreErrorSummary?) {
+    public func storeCall(operation: String, backend: String, seconds: Double, error: StoreErrorSummary?) {
+        if seconds > Self.slowSeconds {
+            logger.warning("slow request: \(operation) took \(String(format: "%.2f", seconds)) s (backend \(backend))")
+        }
         state.withLock { s in
             s.lastBackend = backend
             s.storeRequests += 1
-            if s.latencies.count < Self.keptLatencies { s.latencies.append(seconds) } else {
-                s.latencies[s.latencyCursor] = seconds
-                s.latencyCursor = (s.latencyCursor + 1) % Self.keptLatencies
-            }
+            s.requests.add(seconds)
+            if operation == "search" { s.searches.add(seconds) }
+            if seconds > Self.slowSeconds { s.slowRequests += 1 }
             switch error {
             case .none: s.storeReachable = true
             case .some(.unreachable(let reason)):
@@ -72,12 +77,7 @@ public final class StatusBoard: Sendable {
     var snapshot: State { state.withLock { $0 } }
 
     /// p50 and p95 of the kept store latencies, in milliseconds.
-    public var latencyPercentiles: (p50: Double, p95: Double) {
-        let sorted = state.withLock { $0.latencies }.sorted()
-        guard !sorted.isEmpty else { return (0, 0) }
-        func at(_ q: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * q))] * 1000 }
-        return (at(0.5), at(0.95))
-    }
+    public var latencyPercentiles: (p50: Double, p95: Double) { state.withLock { $0.requests.percentiles } }
 
     static func errnoName(_ errno: Int32) -> String {
         switch errno {

@@ -25,7 +25,7 @@ struct IndexCommand: ParsableCommand {
             print("recallfs: indexed \(dir) into \(db) (library '\(name)'): \(report.added) added, \(report.updated) updated, "
                   + "\(report.removed) removed, \(report.unchanged) unchanged")
         } catch let error as StoreError {
-            exitWithMessage(MountCommand.plain(error))
+            exitWithMessage(StorePlan.plain(error))
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cache
 import FUSEBridge
 import Foundation
 import Logging
@@ -9,13 +10,22 @@ import Tree
 struct MountCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mount",
-        abstract: "Mount a Pensieve database. Returns once the mount is live (or with a clear error).")
+        abstract: "Mount Pensieve (API first, SQLite fallback). Returns once the mount is live, or with a clear error.")
 
-    @Argument(help: "An existing, empty directory to mount on.")
+    @Argument(help: "An existing directory to mount on.")
     var mountpoint: String
 
-    @Option(help: "Pensieve's SQLite database (default: ~/.memos/database.db).")
+    @Option(help: "Pensieve's SQLite database (env RECALLFS_DB; default: ~/.memos/database.db).")
     var db: String?
+
+    @Option(help: "Pensieve's API (env RECALLFS_API; default: http://127.0.0.1:8839).")
+    var api: String?
+
+    @Flag(name: .customLong("no-api"), help: "Read the database only; do not use Pensieve's API.")
+    var noAPI = false
+
+    @Flag(name: .customLong("allow-remote-api"), help: "Allow an API URL that is not on loopback.")
+    var allowRemoteAPI = false
 
     @Option(name: .customLong("cache-dir"), help: "Private cache directory (index, saved queries, log).")
     var cacheDir: String?
@@ -29,52 +39,51 @@ struct MountCommand: ParsableCommand {
     @Option(name: .customShort("o"), help: "Extra mount options, comma-separated (e.g. allow_other).")
     var options: [String] = []
 
-    @Option(name: .customLong("poll-interval"), help: "Seconds between index refreshes from the database.")
-    var pollInterval: Double = Double(ProcessInfo.processInfo.environment["RECALLFS_POLL_INTERVAL"] ?? "") ?? 30
+    @Option(name: .customLong("api-timeout"), help: "Seconds an API request may take before SQLite answers (env RECALLFS_API_TIMEOUT).")
+    var apiTimeout: Double = Settings.double("RECALLFS_API_TIMEOUT") ?? 2
+
+    @Option(name: .customLong("health-interval"), help: "Seconds between API health checks (env RECALLFS_HEALTH_INTERVAL).")
+    var healthInterval: Double = Settings.double("RECALLFS_HEALTH_INTERVAL") ?? 30
+
+    @Option(name: .customLong("poll-interval"), help: "Seconds between polls for changed entities (env RECALLFS_POLL_INTERVAL).")
+    var pollInterval: Double = Settings.double("RECALLFS_POLL_INTERVAL") ?? 30
+
+    @Option(name: .customLong("cache-ttl"), help: "Seconds search results and entities are reused (env RECALLFS_CACHE_TTL).")
+    var cacheTTL: Double = Settings.double("RECALLFS_CACHE_TTL") ?? 300
 
     @Option(name: .customLong("attr-timeout"), help: "Seconds the kernel may cache attributes and names (> 0).")
     var attrTimeout: Double = 1
 
-    @Option(name: .customLong("search-ttl"), help: "Seconds a query's results are reused before re-running it.")
-    var searchTTL: Double = 30
-
     func validate() throws {
         guard attrTimeout > 0 else { throw ValidationError("--attr-timeout must be above 0") }
-        guard pollInterval > 0, searchTTL >= 0 else { throw ValidationError("--poll-interval must be above 0") }
-    }
-
-    var databasePath: String {
-        Mountpoint.absolute((db ?? homeDirectory() + "/.memos/database.db").replacingOccurrences(
-            of: "~", with: homeDirectory(), options: .anchored))
+        guard pollInterval > 0, healthInterval > 0, apiTimeout > 0 else {
+            throw ValidationError("--poll-interval, --health-interval and --api-timeout must be above 0")
+        }
+        guard cacheTTL >= 0 else { throw ValidationError("--cache-ttl must not be negative") }
     }
 
     func run() throws {
         let mountpoint = Mountpoint.absolute(self.mountpoint)
-        let database = databasePath
-        let cache = cacheDir.map(Mountpoint.absolute) ?? CacheDirectory.defaultPath(forDatabase: database)
+        let plan = StorePlan(db: db, api: api, noAPI: noAPI, allowRemoteAPI: allowRemoteAPI)
+        let cache = cacheDir.map(Mountpoint.absolute) ?? CacheDirectory.defaultPath(forDatabase: plan.databasePath)
         let readiness = Readiness.fromEnvironment()
         do {
             try Mountpoint.check(mountpoint)
-            guard FileManager.default.fileExists(atPath: database) else {
-                throw UserFacingError("database not found: \(database) (give --db PATH, or build one with: recallfs index DIR --db PATH)")
-            }
-            guard FileManager.default.isReadableFile(atPath: database) else {
-                throw UserFacingError("database not readable: \(database) (check its permissions)")
-            }
+            try plan.checkBeforeMount()
             try CacheDirectory.prepare(cache)
             if !foreground && readiness == nil {
                 try Daemon.start(arguments: Array(CommandLine.arguments.dropFirst()), logFile: cache + "/recallfs.log",
                                  mountpoint: mountpoint)
                 return
             }
-            try serve(mountpoint: mountpoint, database: database, cache: cache, readiness: readiness)
+            try serve(mountpoint: mountpoint, plan: plan, cache: cache, readiness: readiness)
         } catch let error as UserFacingError {
             readiness?.fail(error.message)
             exitWithMessage(error.message)
         }
     }
 
-    private func serve(mountpoint: String, database: String, cache: String, readiness: Readiness?) throws {
+    private func serve(mountpoint: String, plan: StorePlan, cache: String, readiness: Readiness?) throws {
         umask(0o077)  // index, WAL files and log hold screen text: 0600
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -82,26 +91,26 @@ struct MountCommand: ParsableCommand {
             return handler
         }
         let logger = Logger(label: "recallfs")
-        let index: SearchIndex
-        let saved: SavedQueries
-        let store: PensieveSQLiteStore
-        do {
-            index = try SearchIndex(path: cache + "/index.sqlite", source: database)
-            saved = try SavedQueries(path: cache + "/index.sqlite")
-            store = try PensieveSQLiteStore(path: database, index: index)
-        } catch let error as StoreError {
-            throw UserFacingError(Self.plain(error))
-        }
+        let stores = try plan.open(cacheDir: cache, apiTimeout: apiTimeout, logger: logger)
+        var ttls = CacheTTLs()
+        ttls.search = cacheTTL
+        ttls.entity = cacheTTL
+        let caching = CachingStore(stores.failover, ttls: ttls)
         var treeOptions = TreeOptions()
         treeOptions.entryTimeout = attrTimeout
         treeOptions.attributeTimeout = attrTimeout
-        treeOptions.searchTTL = searchTTL
+        treeOptions.searchTTL = min(cacheTTL, 30)
         treeOptions.uid = getuid()
         treeOptions.gid = getgid()
-        let board = StatusBoard(logger: logger)
-        let tree = RecallFileSystem(store: store, board: board, index: index, savedQueries: saved, options: treeOptions,
-                                    facts: ["pid": String(getpid()), "mountpoint": mountpoint, "database": database,
-                                            "cache_dir": cache])
+        var facts = ["pid": String(getpid()), "mountpoint": mountpoint, "cache_dir": cache]
+        if let local = stores.failover.local { facts["database"] = local.path }
+        let tree = RecallFileSystem(store: caching, board: StatusBoard(logger: logger), index: stores.index,
+                                    savedQueries: stores.saved, options: treeOptions, facts: facts,
+                                    failover: stores.failover, cache: caching)
+        var feeds: [ChangeFeed] = []
+        if let api = stores.failover.api { feeds.append(APIChangeFeed(api: api)) }
+        if let index = stores.index, let local = stores.failover.local { feeds.append(IndexChangeFeed(index: index, store: local)) }
+        let events = EventProcessor(feeds: feeds, tree: tree)
         var mountOptions = ["fsname=recallfs", "subtype=recallfs", "noatime"] + options.flatMap { $0.split(separator: ",").map(String.init) }
         if mountOptions.contains("allow_other") && !mountOptions.contains("default_permissions") {
             mountOptions.append("default_permissions")  // other users get the kernel's permission checks
@@ -112,16 +121,33 @@ struct MountCommand: ParsableCommand {
         } catch {
             throw UserFacingError("\(error)")
         }
-        logger.info("mounted \(database) on \(mountpoint) (cache \(cache), pid \(getpid()))")
+        logger.info("mounted on \(mountpoint): api \(stores.failover.api?.http.baseURL ?? "off"), database \(stores.failover.local?.path ?? "none") (cache \(cache), pid \(getpid()))")
         readiness?.succeed()
-        IndexSyncLoop(store: store, index: index, tree: tree, interval: pollInterval, logger: logger).start()
+        events.start(interval: pollInterval)
+        Background.every(healthInterval, name: "recallfs-health") { stores.failover.checkHealth() }
         let result = session.run()
         logger.info("unmounted \(mountpoint) (loop result \(result))")
     }
+}
 
-    static func plain(_ error: StoreError) -> String {
-        switch error {
-        case .unavailable(let r), .busy(let r), .invalid(let r), .failed(let r): return r
+/// Settings that also come from `RECALLFS_*` environment variables.
+enum Settings {
+    static func string(_ name: String) -> String? {
+        ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
+    }
+    static func double(_ name: String) -> Double? { string(name).flatMap(Double.init) }
+}
+
+/// Runs `body` every `interval` seconds on a thread of its own, first after one interval.
+enum Background {
+    static func every(_ interval: Double, name: String, _ body: @escaping @Sendable () -> Void) {
+        let thread = Thread {
+            while true {
+                Thread.sleep(forTimeInterval: interval)
+                body()
+            }
         }
+        thread.name = name
+        thread.start()
     }
 }

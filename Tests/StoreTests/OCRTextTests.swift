@@ -11,7 +11,7 @@ private let ocr = """
 private func entity(tags: [String] = [], metadata: [MetadataEntry]) -> Entity {
     Entity(summary: EntitySummary(id: 1, libraryID: 1, filename: "a.png", createdAt: 0, app: nil, version: ""),
            filepath: "/shots/a.png", size: 1, fileType: "png", fileTypeGroup: "image", lastModifiedAt: 0,
-           updatedAt: 0, tags: tags, metadata: metadata)
+           lastScanAt: 0, tags: tags, metadata: metadata)
 }
 
 private func entry(_ key: String, _ value: String, _ type: String = "text") -> MetadataEntry {

@@ -253,6 +253,6 @@ func mockEntity(_ id: Int64, version: String = "v1", text: String? = nil) -> Ent
     Entity(summary: EntitySummary(id: id, libraryID: 1, filename: "f\(id).txt", createdAt: 1_700_000_000 + id,
                                   app: nil, version: version),
            filepath: "/mock/f\(id).txt", size: 1, fileType: "txt", fileTypeGroup: "text", lastModifiedAt: 0,
-           updatedAt: 0, tags: [], metadata: [MetadataEntry(key: "text", value: text ?? "doc\(id) body",
+           lastScanAt: 0, tags: [], metadata: [MetadataEntry(key: "text", value: text ?? "doc\(id) body",
                                                             source: nil, dataType: "text")])
 }

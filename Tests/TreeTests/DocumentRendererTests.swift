@@ -7,7 +7,7 @@ private func entity(_ metadata: [MetadataEntry], tags: [String] = []) -> Entity 
     Entity(summary: EntitySummary(id: 17, libraryID: 2, filename: "shot.webp", createdAt: 1_768_469_400,
                                   app: "Firefox", version: "v1"),
            filepath: "/screens/2026/shot.webp", size: 12_345, fileType: "webp", fileTypeGroup: "image",
-           lastModifiedAt: 1_768_469_401, updatedAt: 1_768_469_402, tags: tags, metadata: metadata)
+           lastModifiedAt: 1_768_469_401, lastScanAt: 1_768_469_402, tags: tags, metadata: metadata)
 }
 
 private func text(_ key: String, _ value: String, source: String? = "system", type: String = "text") -> MetadataEntry {
@@ -34,7 +34,7 @@ private let ocrJSON = """
                      "app: Firefox", "window: Inbox — Mail", "screen: DELL U2720Q", "sequence: 118",
                      "timestamp: 20260115-093000", "tags: work, urgent",
                      "file: /screens/2026/shot.webp (webp, image, 12345 B)",
-                     "modified_utc: 2026-01-15T09:30:01Z", "updated_utc: 2026-01-15T09:30:02Z"] {
+                     "modified_utc: 2026-01-15T09:30:01Z", "scanned_utc: 2026-01-15T09:30:02Z"] {
             #expect(out.contains("\n" + line + "\n"), "missing \(line)")
         }
         // Front-matter keys are not repeated under other metadata.

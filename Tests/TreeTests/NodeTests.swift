@@ -50,7 +50,7 @@ import Tree
     }
 
     @Test func statusFileNames() {
-        #expect(StatusFile.allCases.map(\.rawValue) == ["health", "health.json", "backend", "errors"])
+        #expect(StatusFile.allCases.map(\.rawValue) == ["health", "health.json", "backend", "errors", "metrics", "cache", "events"])
     }
 
     @Test func directoriesAndFiles() {

@@ -27,7 +27,10 @@ assert_contains() {  # assert_contains haystack needle description
 mount_fs() {
   local mnt="$1" db="$2"; shift 2
   mkdir -p "$mnt"
-  "$RECALLFS_BIN" mount "$mnt" --db "$db" --cache-dir "${CACHE_DIR:-$WORK/cache}" "$@" || return 1
+  # SQLite-only unless a test passes --api: API tests say so explicitly.
+  local api=(--no-api)
+  [[ " $* " == *" --api "* ]] && api=()
+  "$RECALLFS_BIN" mount "$mnt" --db "$db" --cache-dir "${CACHE_DIR:-$WORK/cache}" "${api[@]}" "$@" || return 1
   MOUNTS+=("$mnt")
   local pid
   pid=$(daemon_pid "$mnt")

@@ -31,29 +31,31 @@ assert_contains "$(stderr_of mkdir "$M/documents/d")" "Read-only file system" "m
 assert_contains "$(stderr_of chmod 600 "$doc")" "Read-only file system" "chmod is EROFS"
 assert_contains "$(stderr_of mkdir "$S/foo:bar")" "Invalid argument" "mkdir of a bad query is EINVAL"
 assert_contains "$(stderr_of ls "$M/documents/999999-nope.md")" "No such file" "missing document is ENOENT"
-assert_contains "$(stderr_of ls "$M/documents/$(basename "$doc" .md)-x.md")" "No such file" "wrong slug is ENOENT"
+assert_contains "$(stderr_of ls "$M/documents/$(basename "$doc" .md).txt")" "No such file" "wrong extension is ENOENT"
+id=$(basename "$doc" | cut -d- -f1)
+assert_eq "$(stat -c %i "$doc")" "$(stat -c %i "$M/documents/$id-renamed-by-pensieve.md")" "an outdated slug still opens the document"
 
 # Mount-time errors: one clear line, non-zero exit, no stack trace.
 mkdir -p "$WORK/m2"
-out=$("$RECALLFS_BIN" mount "$WORK/m2" --db "$WORK/missing.db" --cache-dir "$WORK/c2" 2>&1); rc=$?
+out=$("$RECALLFS_BIN" mount "$WORK/m2" --db "$WORK/missing.db" --cache-dir "$WORK/c2" --no-api 2>&1); rc=$?
 check "missing DB exits non-zero" test $rc -ne 0
 assert_contains "$out" "database not found" "missing DB message"
 assert_eq 1 "$(echo "$out" | wc -l)" "missing DB is one line"
 echo "not a database" > "$WORK/junk.db"
-out=$("$RECALLFS_BIN" mount "$WORK/m2" --db "$WORK/junk.db" --cache-dir "$WORK/c2" 2>&1); rc=$?
+out=$("$RECALLFS_BIN" mount "$WORK/m2" --db "$WORK/junk.db" --cache-dir "$WORK/c2" --no-api 2>&1); rc=$?
 check "junk DB exits non-zero" test $rc -ne 0
 assert_contains "$out" "recallfs:" "junk DB message"
 sqlite3 "$WORK/other.db" "CREATE TABLE t(x)"
-out=$("$RECALLFS_BIN" mount "$WORK/m2" --db "$WORK/other.db" --cache-dir "$WORK/c2" 2>&1); rc=$?
+out=$("$RECALLFS_BIN" mount "$WORK/m2" --db "$WORK/other.db" --cache-dir "$WORK/c2" --no-api 2>&1); rc=$?
 assert_contains "$out" "not a Pensieve database" "non-Pensieve DB message"
-out=$("$RECALLFS_BIN" mount "$WORK/nowhere" --db "$PENSIEVE_DB" --cache-dir "$WORK/c2" 2>&1); rc=$?
+out=$("$RECALLFS_BIN" mount "$WORK/nowhere" --db "$PENSIEVE_DB" --cache-dir "$WORK/c2" --no-api 2>&1); rc=$?
 check "missing mountpoint exits non-zero" test $rc -ne 0
 assert_contains "$out" "No such file or directory" "missing mountpoint message"
-out=$("$RECALLFS_BIN" mount "$M" --db "$PENSIEVE_DB" --cache-dir "$WORK/c2" 2>&1); rc=$?
+out=$("$RECALLFS_BIN" mount "$M" --db "$PENSIEVE_DB" --cache-dir "$WORK/c2" --no-api 2>&1); rc=$?
 check "busy mountpoint exits non-zero" test $rc -ne 0
 assert_contains "$out" "busy" "busy mountpoint message"
 mkdir -p "$WORK/open-cache" && chmod 777 "$WORK/open-cache"
-out=$("$RECALLFS_BIN" mount "$WORK/m2" --db "$PENSIEVE_DB" --cache-dir "$WORK/open-cache" 2>&1); rc=$?
+out=$("$RECALLFS_BIN" mount "$WORK/m2" --db "$PENSIEVE_DB" --cache-dir "$WORK/open-cache" --no-api 2>&1); rc=$?
 check "world-writable cache dir refused" test $rc -ne 0
 assert_contains "$out" "others can write" "cache dir message"
 check "no stack traces" bash -c "! grep -rq 'Stack dump\|Fatal error' '$WORK'/*.log 2>/dev/null"

@@ -8,9 +8,12 @@ libraries
 search" "$(ls "$M")" "root listing"
 check ".status listed with ls -a" bash -c "ls -a '$M' | grep -qx .status"
 assert_eq "backend
+cache
 errors
+events
 health
-health.json" "$(ls "$M/.status")" ".status listing"
+health.json
+metrics" "$(ls "$M/.status")" ".status listing"
 
 db_count=$(sqlite3 "file:$PENSIEVE_DB?mode=ro" "SELECT count(*) FROM entities")
 assert_eq "$db_count" "$(ls "$M/documents" | wc -l)" "documents/ count matches the database"

@@ -36,7 +36,7 @@ check "fusermount3 -u" fusermount3 -u "$M"
 check "daemon exited after fusermount3 -u" wait_gone "$pid"
 
 # Foreground mode: stays attached, logs to stderr, ends on SIGTERM.
-"$RECALLFS_BIN" mount "$M" --db "$PENSIEVE_DB" --cache-dir "$WORK/cache" --foreground 2> "$WORK/fg.log" &
+"$RECALLFS_BIN" mount "$M" --db "$PENSIEVE_DB" --cache-dir "$WORK/cache" --no-api --foreground 2> "$WORK/fg.log" &
 fg=$!
 PIDS+=("$fg"); MOUNTS+=("$M")
 for _ in $(seq 1 50); do is_mounted "$M" && break; sleep 0.1; done

@@ -7,7 +7,7 @@ helper=/sbin/mount.fuse.recallfs
 installed_helper=0
 if [[ ! -e $helper && $(id -u) -eq 0 ]]; then ln -s "$ROOT/mountscripts/mount.fuse.recallfs" $helper && installed_helper=1; fi
 if [[ -e $helper ]]; then
-  echo "$PENSIEVE_DB $M fuse.recallfs noauto,nofail,cache_dir=$WORK/cache,poll_interval=5 0 0" > "$WORK/fstab"
+  echo "$PENSIEVE_DB $M fuse.recallfs noauto,nofail,no_api,cache_dir=$WORK/cache,poll_interval=5 0 0" > "$WORK/fstab"
   out=$(RECALLFS_BIN="$RECALLFS_BIN" mount -T "$WORK/fstab" "$M" 2>&1)
   check "mount -T fstab: $out" is_mounted "$M"
   MOUNTS+=("$M"); pid=$(daemon_pid "$M"); PIDS+=("$pid")
@@ -19,7 +19,7 @@ else
 fi
 ((installed_helper)) && rm -f $helper
 # The helper run directly, as mount(8) would, with options to translate.
-out=$(RECALLFS_BIN="$RECALLFS_BIN" "$ROOT/mountscripts/mount.fuse.recallfs" "$PENSIEVE_DB" "$M" -o "defaults,noauto,cache_dir=$WORK/cache,attr_timeout=2" 2>&1)
+out=$(RECALLFS_BIN="$RECALLFS_BIN" "$ROOT/mountscripts/mount.fuse.recallfs" "$PENSIEVE_DB" "$M" -o "defaults,noauto,no_api,cache_dir=$WORK/cache,attr_timeout=2" 2>&1)
 check "helper mounts: $out" is_mounted "$M"
 MOUNTS+=("$M"); pid=$(daemon_pid "$M"); PIDS+=("$pid")
 check "helper passed cache_dir" test -f "$WORK/cache/index.sqlite"

@@ -1,5 +1,5 @@
 import Testing
-import Tree
+import Cache
 
 /// A deterministic linear congruential generator (Knuth's MMIX constants), so every run sees one trace.
 struct LCG: RandomNumberGenerator {

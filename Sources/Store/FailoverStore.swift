@@ -1,0 +1,157 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// API first, SQLite when the API is down, slow, broken or wrong, for every request.
+///
+/// - Each request tries the API within a time budget (retrying a failed read at most twice while
+///   budget remains); a connection error, a timeout, a 5xx or an unparseable body is then answered by
+///   the database for that same request, so the user sees no error.
+/// - After `threshold` consecutive failures the circuit opens and requests go straight to the database
+///   until the background health check (`GET /api/health`) answers again.
+/// - Searches go to the API only when its answer is known to be complete and correct (see
+///   `PensieveAPIStore.canAnswer`): Pensieve 0.37.0 returns images only, finds nothing for several
+///   words, ignores time filters next to words and fails every word search with HTTP 500 on stock
+///   installs (detected by a capability probe at each health check). Everything else is answered by
+///   the local index, which has none of these problems.
+public final class FailoverStore: DocumentStore {
+    public let api: PensieveAPIStore?
+    public let local: PensieveSQLiteStore?
+    public let circuit: CircuitBreaker
+    /// Seconds a request may spend on the API before the database answers instead.
+    public let budget: Double
+    private let logger = Logger(label: "recallfs.failover")
+
+    /// What the status files show about failover.
+    public struct Stats: Sendable {
+        public var lastBackend = "none"
+        public var failovers = 0
+        public var lastFailover: (at: Date, operation: String, reason: String)?
+        public var apiRequests = 0
+        public var apiFailures = 0
+        public var retries = 0
+        public var localRequests = 0
+        public var apiLatency = LatencyWindow()
+        public var localLatency = LatencyWindow()
+        /// Whether `/api/search` answers word queries (false on a stock Pensieve 0.37.0).
+        public var apiSearchWorks = false
+        public var lastHealthCheck: (at: Date, ok: Bool, detail: String)?
+    }
+    private let state = Mutex(Stats())
+
+    public init(api: PensieveAPIStore?, local: PensieveSQLiteStore?, budget: Double, threshold: Int = 3) {
+        self.api = api
+        self.local = local
+        self.budget = budget
+        circuit = CircuitBreaker(threshold: threshold)
+    }
+
+    public var stats: Stats { state.withLock { $0 } }
+    public var backendName: String { state.withLock { $0.lastBackend == "none" ? (api != nil ? "api" : "sqlite") : $0.lastBackend } }
+
+    // MARK: - Health
+
+    /// One health check: closes the circuit when the API answers, opens it when not, and re-probes
+    /// whether word search works.
+    public func checkHealth() {
+        guard let api else { return }
+        do {
+            try Deadline.run(seconds: budget) { try api.checkHealth() }
+            let searchWorks = api.probeSearch()
+            circuit.healthCheckSucceeded()
+            state.withLock { $0.apiSearchWorks = searchWorks; $0.lastHealthCheck = (Date(), true, searchWorks ? "ok" : "ok; word search broken (HTTP 500), using the local index") }
+        } catch {
+            circuit.healthCheckFailed("health check: \(error)")
+            state.withLock { $0.lastHealthCheck = (Date(), false, "\(error)") }
+        }
+    }
+
+    // MARK: - Routing
+
+    func run<T: Sendable>(_ operation: String, api apiCall: (@Sendable (PensieveAPIStore) throws -> T)?,
+                          local localCall: (PensieveSQLiteStore) throws -> T) throws -> T {
+        var failure: Error?
+        if let api, let apiCall, circuit.allowsRequests {
+            let started = Date()
+            var attempt = 0
+            while true {
+                attempt += 1
+                let remaining = budget - Date().timeIntervalSince(started)
+                do {
+                    let result = try Deadline.run(seconds: remaining) { try apiCall(api) }
+                    circuit.recordSuccess()
+                    state.withLock { $0.lastBackend = "api"; $0.apiRequests += 1; $0.apiLatency.add(Date().timeIntervalSince(started)) }
+                    return result
+                } catch StoreError.invalid(let reason) {
+                    circuit.recordSuccess()  // the API answered; the request itself is wrong
+                    throw StoreError.invalid(reason)
+                } catch {
+                    failure = error
+                    state.withLock { $0.apiFailures += 1 }
+                    // Retry only idempotent reads (all of ours), at most twice, while budget remains.
+                    if attempt <= 2, budget - Date().timeIntervalSince(started) > 0.05 {
+                        state.withLock { $0.retries += 1 }
+                        usleep(20_000)
+                        continue
+                    }
+                    break
+                }
+            }
+            let reason = "\(failure!)"
+            if circuit.recordFailure(reason) {
+                logger.warning("API circuit opened after \(circuit.threshold) consecutive failures: \(reason)")
+            }
+            if local != nil {
+                logger.warning("\(operation): API failed (\(reason)); answering from SQLite")
+                state.withLock { $0.failovers += 1; $0.lastFailover = (Date(), operation, reason) }
+            }
+        }
+        guard let local else {
+            throw failure ?? StoreError.unavailable("the API is unreachable (circuit open) and no database is configured")
+        }
+        let started = Date()
+        let result = try localCall(local)
+        state.withLock { $0.lastBackend = "sqlite"; $0.localRequests += 1; $0.localLatency.add(Date().timeIntervalSince(started)) }
+        return result
+    }
+
+    // MARK: - DocumentStore
+
+    public func libraries() throws -> [Library] {
+        try run("libraries", api: { try $0.libraries() }, local: { try $0.libraries() })
+    }
+
+    public func entitySummaries(afterID: Int64, library: Int64?, limit: Int) throws -> [EntitySummary] {
+        try run("list", api: { try $0.entitySummaries(afterID: afterID, library: library, limit: limit) },
+                local: { try $0.entitySummaries(afterID: afterID, library: library, limit: limit) })
+    }
+
+    public func entitySummary(id: Int64) throws -> EntitySummary? {
+        try run("entity \(id)", api: { try $0.entitySummary(id: id) }, local: { try $0.entitySummary(id: id) })
+    }
+
+    public func entities(ids: [Int64]) throws -> [Entity] {
+        try run("entities", api: { try $0.entities(ids: ids) }, local: { try $0.entities(ids: ids) })
+    }
+
+    public func entityCount(library: Int64?) throws -> Int {
+        try run("count", api: { try $0.entityCount(library: library) }, local: { try $0.entityCount(library: library) })
+    }
+
+    public func search(_ request: SearchRequest) throws -> [SearchHit] {
+        let apiCall: (@Sendable (PensieveAPIStore) throws -> [SearchHit])?
+        if let local {
+            let imagesOnly = (try? local.onlyImages(inLibraries: request.libraries)) ?? false
+            let searchWorks = request.isListMode || state.withLock { $0.apiSearchWorks }
+            if searchWorks && PensieveAPIStore.canAnswer(request, imagesOnly: imagesOnly) {
+                apiCall = { api in try api.search(request) }
+            } else {
+                apiCall = nil
+            }
+        } else {
+            // API only: several words are searched one by one and intersected (bug 2 would find nothing).
+            apiCall = { api in try api.searchIntersectingWords(request) }
+        }
+        return try run("search", api: apiCall, local: { try $0.search(request) })
+    }
+}

@@ -1,0 +1,154 @@
+import CCurl
+import Foundation
+import Synchronization
+
+/// A blocking HTTP client over libcurl, for FUSE worker threads.
+///
+/// Each thread reuses its own easy handle (kept in thread-local storage, so keep-alive connections are
+/// reused without locking); a share handle pools connections and DNS between threads. `NOSIGNAL` is
+/// set because timeouts must not raise SIGALRM in a multi-threaded daemon.
+public final class HTTPClient: Sendable {
+    /// An HTTP answer: status, the headers RecallFS reads, and the body.
+    public struct Response: Sendable {
+        public var status: Int
+        public var headers: [String: String]
+        public var body: Data
+        public var seconds: Double
+    }
+
+    /// Why a request got no HTTP answer at all.
+    public enum TransportError: Error, Sendable, CustomStringConvertible {
+        case refused(String)
+        case timedOut(String)
+        case failed(String)
+        public var description: String {
+            switch self {
+            case .refused(let r): return "connection failed: \(r)"
+            case .timedOut(let r): return "timed out: \(r)"
+            case .failed(let r): return "transfer failed: \(r)"
+            }
+        }
+    }
+
+    public let baseURL: String
+    public let connectTimeout: Double
+    public let timeout: Double
+
+    public init(baseURL: String, connectTimeout: Double = 1, timeout: Double) {
+        CurlGlobal.ensureInitialised()
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.connectTimeout = connectTimeout
+        self.timeout = timeout
+    }
+
+    public func get(_ path: String, timeout: Double? = nil) throws(TransportError) -> Response {
+        try perform(path, method: "GET", body: nil, timeout: timeout ?? self.timeout)
+    }
+
+    public func post(_ path: String, json: Data, timeout: Double? = nil) throws(TransportError) -> Response {
+        try perform(path, method: "POST", body: json, timeout: timeout ?? self.timeout)
+    }
+
+    private func perform(_ path: String, method: String, body: Data?, timeout: Double) throws(TransportError) -> Response {
+        let handle = CurlGlobal.threadHandle()
+        curl_easy_reset(handle)
+        let sink = ResponseSink()
+        let box = Unmanaged.passRetained(sink)
+        defer { box.release() }
+        let url = baseURL + path
+        ccurl_setopt_str(handle, CURLOPT_URL, url)
+        ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, max(1, Int(connectTimeout * 1000)))
+        ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, max(1, Int(timeout * 1000)))
+        ccurl_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1)
+        ccurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
+        ccurl_setopt_share(handle, CurlGlobal.share)
+        ccurl_setopt_writefn(handle, curlWriteBody)
+        ccurl_setopt_ptr(handle, CURLOPT_WRITEDATA, box.toOpaque())
+        ccurl_setopt_headerfn(handle, curlWriteHeader)
+        ccurl_setopt_ptr(handle, CURLOPT_HEADERDATA, box.toOpaque())
+        var headers: UnsafeMutablePointer<curl_slist>? = curl_slist_append(nil, "Accept: application/json")
+        defer { curl_slist_free_all(headers) }
+        if let body {
+            headers = curl_slist_append(headers, "Content-Type: application/json")
+            ccurl_setopt_long(handle, CURLOPT_POST, 1)
+            ccurl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, body.count)
+            body.withUnsafeBytes { raw in _ = ccurl_setopt_ptr(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress)) }
+        }
+        ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, headers)
+        let code = curl_easy_perform(handle)
+        var status = 0
+        ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        var seconds = 0.0
+        ccurl_getinfo_double(handle, CURLINFO_TOTAL_TIME, &seconds)
+        guard code == CURLE_OK else {
+            let reason = "\(method) \(url): \(String(cString: curl_easy_strerror(code)))"
+            switch code {
+            case CURLE_OPERATION_TIMEDOUT: throw .timedOut(reason)
+            case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: throw .refused(reason)
+            default: throw .failed(reason)
+            }
+        }
+        return Response(status: status, headers: sink.headers, body: sink.body, seconds: seconds)
+    }
+}
+
+/// Collects one response; touched only by the thread running the transfer.
+final class ResponseSink: @unchecked Sendable {
+    var body = Data()
+    var headers: [String: String] = [:]
+}
+
+private func curlWriteBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ user: UnsafeMutableRawPointer?) -> Int {
+    guard let data, let user else { return 0 }
+    Unmanaged<ResponseSink>.fromOpaque(user).takeUnretainedValue().body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: size * count)
+    return size * count
+}
+
+private func curlWriteHeader(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ user: UnsafeMutableRawPointer?) -> Int {
+    guard let data, let user else { return 0 }
+    let line = String(decoding: UnsafeRawBufferPointer(start: data, count: size * count), as: UTF8.self)
+    if let colon = line.firstIndex(of: ":") {
+        let name = line[..<colon].lowercased()
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+        Unmanaged<ResponseSink>.fromOpaque(user).takeUnretainedValue().headers[name] = value
+    }
+    return size * count
+}
+
+/// Process-wide libcurl state: global init (once, before threads use curl), the share handle with its
+/// locks, and the thread-local easy handles.
+enum CurlGlobal {
+    nonisolated(unsafe) static var share: UnsafeMutableRawPointer? = nil
+    nonisolated(unsafe) static var handleKey = pthread_key_t()
+    /// One mutex per `curl_lock_data` value, for the share handle's lock callbacks.
+    nonisolated(unsafe) static let locks: UnsafeMutablePointer<pthread_mutex_t> = {
+        let locks = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 16)
+        for i in 0..<16 { pthread_mutex_init(locks + i, nil) }
+        return locks
+    }()
+    private static let initialised = Mutex(false)
+
+    static func ensureInitialised() {
+        initialised.withLock { done in
+            guard !done else { return }
+            curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+            pthread_key_create(&handleKey) { raw in if let raw { curl_easy_cleanup(raw) } }
+            let sh = curl_share_init()
+            ccurl_share_setopt_long(sh, CURLSHOPT_SHARE, Int(CURL_LOCK_DATA_CONNECT.rawValue))
+            ccurl_share_setopt_long(sh, CURLSHOPT_SHARE, Int(CURL_LOCK_DATA_DNS.rawValue))
+            ccurl_share_setopt_lockfn(sh) { _, data, _, _ in pthread_mutex_lock(CurlGlobal.locks + Int(data.rawValue % 16)) }
+            ccurl_share_setopt_unlockfn(sh) { _, data, _ in pthread_mutex_unlock(CurlGlobal.locks + Int(data.rawValue % 16)) }
+            share = sh
+            done = true
+        }
+    }
+
+    /// This thread's easy handle, created on first use and freed when the thread exits.
+    static func threadHandle() -> UnsafeMutableRawPointer {
+        if let existing = pthread_getspecific(handleKey) { return existing }
+        let handle = curl_easy_init()!
+        pthread_setspecific(handleKey, handle)
+        return handle
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Logging
+import Store
+
+/// Which stores a mount uses and whether they can be reached: Pensieve's API first (unless `--no-api`),
+/// its SQLite database as the fallback. Checked before mounting, so that a mount with neither fails
+/// with one clear line instead of a mount that answers nothing.
+struct StorePlan {
+    static let defaultAPI = "http://127.0.0.1:8839"
+
+    let databasePath: String
+    /// The user named the database (flag or environment): then it must exist.
+    let databaseExplicit: Bool
+    let apiURL: String?
+    let allowRemoteAPI: Bool
+
+    init(db: String?, api: String?, noAPI: Bool, allowRemoteAPI: Bool) {
+        let named = db ?? Settings.string("RECALLFS_DB")
+        databaseExplicit = named != nil
+        databasePath = Mountpoint.absolute((named ?? homeDirectory() + "/.memos/database.db")
+            .replacingOccurrences(of: "~", with: homeDirectory(), options: .anchored))
+        apiURL = noAPI ? nil : (api ?? Settings.string("RECALLFS_API") ?? Self.defaultAPI)
+        self.allowRemoteAPI = allowRemoteAPI
+    }
+
+    var databaseProblem: String? {
+        if !FileManager.default.fileExists(atPath: databasePath) { return "database not found: \(databasePath)" }
+        if !FileManager.default.isReadableFile(atPath: databasePath) { return "database not readable: \(databasePath) (check its permissions)" }
+        return nil
+    }
+
+    /// nil when the API answers `/api/health`, else why not.
+    func apiProblem(timeout: Double) -> String? {
+        guard let apiURL else { return "the API is turned off (--no-api)" }
+        do {
+            try PensieveAPIStore(baseURL: apiURL, timeout: timeout).checkHealth()
+            return nil
+        } catch {
+            return "the Pensieve API at \(apiURL) does not answer (\(error))"
+        }
+    }
+
+    func checkBeforeMount() throws {
+        if let apiURL {
+            guard let url = URL(string: apiURL), ["http", "https"].contains(url.scheme ?? ""), let host = url.host else {
+                throw UserFacingError("not an http(s) URL: \(apiURL)")
+            }
+            if !Self.isLoopback(host) && !allowRemoteAPI {
+                throw UserFacingError("the API URL \(apiURL) is not on loopback; pass --allow-remote-api to use it (screen text will cross the network)")
+            }
+        }
+        let database = databaseProblem
+        if let database, databaseExplicit {
+            throw UserFacingError(database + " (give --db PATH, or build one with: recallfs index DIR --db PATH)")
+        }
+        if database != nil, let problem = apiProblem(timeout: 2) {
+            throw UserFacingError("nothing to mount: \(problem), and \(database!) (give --db PATH or --api URL)")
+        }
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
+    }
+
+    struct Opened {
+        var failover: FailoverStore
+        var index: SearchIndex?
+        var saved: SavedQueries
+    }
+
+    /// Opens the stores for serving and runs the first API health check (circuit and search probe).
+    func open(cacheDir: String, apiTimeout: Double, logger: Logger) throws -> Opened {
+        do {
+            var local: PensieveSQLiteStore?
+            var index: SearchIndex?
+            if databaseProblem == nil {
+                index = try SearchIndex(path: cacheDir + "/index.sqlite", source: databasePath)
+                local = try PensieveSQLiteStore(path: databasePath, index: index)
+            }
+            let saved = try SavedQueries(path: cacheDir + "/index.sqlite")
+            let api = apiURL.map { PensieveAPIStore(baseURL: $0, timeout: apiTimeout) }
+            if let apiURL, let host = URL(string: apiURL)?.host, !Self.isLoopback(host) {
+                logger.warning("using a remote API at \(apiURL): screen text crosses the network")
+            }
+            let failover = FailoverStore(api: api, local: local, budget: apiTimeout)
+            failover.checkHealth()
+            if api != nil, !failover.circuit.allowsRequests {
+                logger.warning("the API at \(apiURL!) is not answering; serving from SQLite until it does")
+            }
+            return Opened(failover: failover, index: index, saved: saved)
+        } catch let error as StoreError {
+            throw UserFacingError(Self.plain(error))
+        }
+    }
+
+    static func plain(_ error: StoreError) -> String {
+        switch error {
+        case .unavailable(let r), .busy(let r), .invalid(let r), .failed(let r): return r
+        }
+    }
+}
