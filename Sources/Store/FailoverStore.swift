@@ -15,7 +15,7 @@ import Synchronization
 ///   installs (detected by a capability probe at each health check). Everything else is answered by
 ///   the local index, which has none of these problems.
 public final class FailoverStore: DocumentStore {
-    public let api: PensieveAPIStore?
+    public let api: (any PrimaryStore)?
     public let local: PensieveSQLiteStore?
     public let circuit: CircuitBreaker
     /// Seconds a request may spend on the API before the database answers instead.
@@ -25,6 +25,7 @@ public final class FailoverStore: DocumentStore {
     /// What the status files show about failover.
     public struct Stats: Sendable {
         public var lastBackend = "none"
+        /// Requests the database answered because the API failed or its circuit was open.
         public var failovers = 0
         public var lastFailover: (at: Date, operation: String, reason: String)?
         public var apiRequests = 0
@@ -39,7 +40,7 @@ public final class FailoverStore: DocumentStore {
     }
     private let state = Mutex(Stats())
 
-    public init(api: PensieveAPIStore?, local: PensieveSQLiteStore?, budget: Double, threshold: Int = 3) {
+    public init(api: (any PrimaryStore)?, local: PensieveSQLiteStore?, budget: Double, threshold: Int = 3) {
         self.api = api
         self.local = local
         self.budget = budget
@@ -56,7 +57,7 @@ public final class FailoverStore: DocumentStore {
     public func checkHealth() {
         guard let api else { return }
         do {
-            try Deadline.run(seconds: budget) { try api.checkHealth() }
+            try Deadline.run(seconds: budget) { try api.checkHealth(timeout: nil) }
             let searchWorks = api.probeSearch()
             circuit.healthCheckSucceeded()
             state.withLock { $0.apiSearchWorks = searchWorks; $0.lastHealthCheck = (Date(), true, searchWorks ? "ok" : "ok; word search broken (HTTP 500), using the local index") }
@@ -68,10 +69,14 @@ public final class FailoverStore: DocumentStore {
 
     // MARK: - Routing
 
-    func run<T: Sendable>(_ operation: String, api apiCall: (@Sendable (PensieveAPIStore) throws -> T)?,
+    func run<T: Sendable>(_ operation: String, api apiCall: (@Sendable (any PrimaryStore) throws -> T)?,
                           local localCall: (PensieveSQLiteStore) throws -> T) throws -> T {
         var failure: Error?
-        if let api, let apiCall, circuit.allowsRequests {
+        if api != nil, apiCall != nil, !circuit.allowsRequests, local != nil {
+            // The circuit is open: the database answers without trying the API.
+            let reason = "circuit open: " + (circuit.snapshot.lastReason ?? "the API is down")
+            state.withLock { $0.failovers += 1; $0.lastFailover = (Date(), operation, reason) }
+        } else if let api, let apiCall {
             let started = Date()
             var attempt = 0
             while true {
@@ -139,11 +144,11 @@ public final class FailoverStore: DocumentStore {
     }
 
     public func search(_ request: SearchRequest) throws -> [SearchHit] {
-        let apiCall: (@Sendable (PensieveAPIStore) throws -> [SearchHit])?
+        let apiCall: (@Sendable (any PrimaryStore) throws -> [SearchHit])?
         if let local {
             let imagesOnly = (try? local.onlyImages(inLibraries: request.libraries)) ?? false
             let searchWorks = request.isListMode || state.withLock { $0.apiSearchWorks }
-            if searchWorks && PensieveAPIStore.canAnswer(request, imagesOnly: imagesOnly) {
+            if searchWorks, let api, api.canAnswer(request, imagesOnly: imagesOnly) {
                 apiCall = { api in try api.search(request) }
             } else {
                 apiCall = nil

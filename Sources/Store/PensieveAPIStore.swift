@@ -55,7 +55,7 @@ public final class PensieveAPIStore: DocumentStore {
     }
 
     /// `GET /api/health`; throws unless it answers `{"status": "ok"}` in time.
-    public func checkHealth(timeout: Double? = nil) throws {
+    public func checkHealth(timeout: Double?) throws {
         guard let answer = try request("/api/health", timeout: timeout),
               (answer.json as? [String: Any])?["status"] as? String == "ok" else {
             throw StoreError.failed("/api/health did not answer {\"status\": \"ok\"}")

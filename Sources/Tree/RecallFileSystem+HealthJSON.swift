@@ -28,7 +28,7 @@ extension RecallFileSystem {
             var api: [String: Any] = ["configured": failover.api != nil, "search_works": f.apiSearchWorks,
                                       "requests": f.apiRequests, "failures": f.apiFailures,
                                       "latency_ms": ["p50": round3(f.apiLatency.percentiles.p50), "p95": round3(f.apiLatency.percentiles.p95)]]
-            if let url = failover.api?.http.baseURL { api["url"] = url }
+            if let url = failover.api?.location { api["url"] = url }
             if let check = f.lastHealthCheck { api["last_health_check"] = ["at": Self.iso(check.at), "ok": check.ok, "detail": check.detail] }
             json["api"] = api
             json["database_latency_ms"] = ["p50": round3(f.localLatency.percentiles.p50), "p95": round3(f.localLatency.percentiles.p95)]

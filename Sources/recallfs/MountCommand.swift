@@ -108,7 +108,7 @@ struct MountCommand: ParsableCommand {
                                     savedQueries: stores.saved, options: treeOptions, facts: facts,
                                     failover: stores.failover, cache: caching)
         var feeds: [ChangeFeed] = []
-        if let api = stores.failover.api { feeds.append(APIChangeFeed(api: api)) }
+        if let api = stores.api { feeds.append(APIChangeFeed(api: api)) }
         if let index = stores.index, let local = stores.failover.local { feeds.append(IndexChangeFeed(index: index, store: local)) }
         let events = EventProcessor(feeds: feeds, tree: tree)
         var mountOptions = ["fsname=recallfs", "subtype=recallfs", "noatime"] + options.flatMap { $0.split(separator: ",").map(String.init) }
@@ -121,7 +121,7 @@ struct MountCommand: ParsableCommand {
         } catch {
             throw UserFacingError("\(error)")
         }
-        logger.info("mounted on \(mountpoint): api \(stores.failover.api?.http.baseURL ?? "off"), database \(stores.failover.local?.path ?? "none") (cache \(cache), pid \(getpid()))")
+        logger.info("mounted on \(mountpoint): api \(stores.failover.api?.location ?? "off"), database \(stores.failover.local?.path ?? "none") (cache \(cache), pid \(getpid()))")
         readiness?.succeed()
         events.start(interval: pollInterval)
         Background.every(healthInterval, name: "recallfs-health") { stores.failover.checkHealth() }

@@ -33,7 +33,7 @@ struct StorePlan {
     func apiProblem(timeout: Double) -> String? {
         guard let apiURL else { return "the API is turned off (--no-api)" }
         do {
-            try PensieveAPIStore(baseURL: apiURL, timeout: timeout).checkHealth()
+            try PensieveAPIStore(baseURL: apiURL, timeout: timeout).checkHealth(timeout: timeout)
             return nil
         } catch {
             return "the Pensieve API at \(apiURL) does not answer (\(error))"
@@ -65,6 +65,7 @@ struct StorePlan {
 
     struct Opened {
         var failover: FailoverStore
+        var api: PensieveAPIStore?
         var index: SearchIndex?
         var saved: SavedQueries
     }
@@ -88,7 +89,7 @@ struct StorePlan {
             if api != nil, !failover.circuit.allowsRequests {
                 logger.warning("the API at \(apiURL!) is not answering; serving from SQLite until it does")
             }
-            return Opened(failover: failover, index: index, saved: saved)
+            return Opened(failover: failover, api: api, index: index, saved: saved)
         } catch let error as StoreError {
             throw UserFacingError(Self.plain(error))
         }

@@ -1,0 +1,22 @@
+/// What the failover store needs from its first choice beyond `DocumentStore`: health checks, the
+/// search capability probe, and forgetting what it prefetched. `PensieveAPIStore` is the real one;
+/// tests use `FaultInjectingStore`.
+public protocol PrimaryStore: DocumentStore {
+    /// Where it is, for status files.
+    var location: String { get }
+    /// Throws unless the peer is healthy.
+    func checkHealth(timeout: Double?) throws
+    /// Whether word search works (false on a stock Pensieve 0.37.0, which answers HTTP 500).
+    func probeSearch() -> Bool
+    /// Whether `search` answers `request` exactly as the local index would.
+    func canAnswer(_ request: SearchRequest, imagesOnly: Bool) -> Bool
+    /// A search that must not rely on the peer's own AND of several words.
+    func searchIntersectingWords(_ request: SearchRequest) throws -> [SearchHit]
+    /// Drops anything kept about `id` after it changed.
+    func forget(id: Int64)
+}
+
+extension PensieveAPIStore: PrimaryStore {
+    public var location: String { http.baseURL }
+    public func canAnswer(_ request: SearchRequest, imagesOnly: Bool) -> Bool { Self.canAnswer(request, imagesOnly: imagesOnly) }
+}
