@@ -64,7 +64,7 @@ private func wordRequest(_ words: String..., types: [String] = ["image"]) -> Sea
 }
 
 /// Each operation: what FailoverStore answers, what the database answers, as comparable text.
-private let operations: [(name: String, failover: (FailoverStore) throws -> String, local: (PensieveSQLiteStore) throws -> String)] = [
+private func operations() -> [(name: String, failover: (FailoverStore) throws -> String, local: (PensieveSQLiteStore) throws -> String)] { [
     ("libraries", { "\(try $0.libraries())" }, { "\(try $0.libraries())" }),
     ("list", { "\(try $0.entitySummaries(afterID: 0, library: nil, limit: 10))" },
      { "\(try $0.entitySummaries(afterID: 0, library: nil, limit: 10))" }),
@@ -72,7 +72,7 @@ private let operations: [(name: String, failover: (FailoverStore) throws -> Stri
     ("entities", { "\(try $0.entities(ids: [3, 1, 101]))" }, { "\(try $0.entities(ids: [3, 1, 101]))" }),
     ("count", { "\(try $0.entityCount(library: nil))" }, { "\(try $0.entityCount(library: nil))" }),
     ("search", { "\(try $0.search(listRequest()))" }, { "\(try $0.search(listRequest()))" }),
-]
+] }
 
 @Suite struct FailoverStoreTests {
     @Test func healthyAPIAnswersEverything() throws {
@@ -93,7 +93,7 @@ private let operations: [(name: String, failover: (FailoverStore) throws -> Stri
         let slow: Bool = if case .timeout = fault { true } else if case .slowFirstByte = fault { true } else { false }
         let budget = slow ? 0.3 : 3.0
         let rig = try FailoverRig(budget: budget)
-        for operation in operations {
+        for operation in operations() {
             let (api, store) = rig.fresh(budget: budget)
             api.inject(fault)
             let answer = try operation.failover(store)  // the caller sees no error
