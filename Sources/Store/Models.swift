@@ -7,6 +7,22 @@ public struct Library: Sendable, Equatable {
     public init(id: Int64, name: String, kind: String) { self.id = id; self.name = name; self.kind = kind }
 }
 
+extension DocumentStore {
+    /// The ids of the libraries a search names (exact name first, then case-insensitive), or
+    /// `StoreError.invalid` naming the libraries that exist.
+    public func libraryIDs(named names: [String]) throws -> [Int64] {
+        guard !names.isEmpty else { return [] }
+        let all = try libraries()
+        return try names.map { name in
+            guard let library = all.first(where: { $0.name == name })
+                    ?? all.first(where: { $0.name.lowercased() == name.lowercased() }) else {
+                throw StoreError.invalid("no library named '\(name)' (have: \(all.map(\.name).joined(separator: ", ")))")
+            }
+            return library.id
+        }
+    }
+}
+
 /// What a directory listing needs about an entity: enough to name it and to tell whether it changed.
 public struct EntitySummary: Sendable, Equatable {
     public var id: Int64

@@ -16,14 +16,7 @@ extension PensieveAPIStore {
     public func search(_ request: SearchRequest) throws -> [SearchHit] {
         var query = [("q", request.words.joined(separator: " ")), ("limit", String(min(request.limit, 200)))]
         if !request.libraries.isEmpty {
-            let all = try libraries()
-            let ids = try request.libraries.map { name in
-                guard let library = all.first(where: { $0.name == name }) ?? all.first(where: { $0.name.lowercased() == name.lowercased() }) else {
-                    throw StoreError.invalid("no library named '\(name)' (have: \(all.map(\.name).joined(separator: ", ")))")
-                }
-                return String(library.id)
-            }
-            query.append(("library_ids", ids.joined(separator: ",")))
+            query.append(("library_ids", try libraryIDs(named: request.libraries).map(String.init).joined(separator: ",")))
         }
         if let start = request.start { query.append(("start", String(start))) }
         if let end = request.end { query.append(("end", String(end - 1))) }  // the API's end is inclusive

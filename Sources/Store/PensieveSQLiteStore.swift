@@ -148,26 +148,14 @@ public final class PensieveSQLiteStore: DocumentStore {
 
     public func search(_ request: SearchRequest) throws -> [SearchHit] {
         guard let index else { throw StoreError.failed("search index is not configured") }
-        var libraryIDs: [Int64] = []
-        if !request.libraries.isEmpty {
-            let all = try libraries()
-            for name in request.libraries {
-                guard let library = all.first(where: { $0.name == name }) ?? all.first(where: {
-                    $0.name.lowercased() == name.lowercased() }) else {
-                    throw StoreError.invalid("no library named '\(name)' (have: \(all.map(\.name).joined(separator: ", ")))")
-                }
-                libraryIDs.append(library.id)
-            }
-        }
-        return try index.search(request, libraryIDs: libraryIDs)
+        return try index.search(request, libraryIDs: try libraryIDs(named: request.libraries))
     }
 
     /// True when every entity in the named libraries (all libraries when empty) is an image: then the
     /// API's image-only search is complete.
     public func onlyImages(inLibraries names: [String]) throws -> Bool {
         guard let index else { return false }
-        let all = try libraries()
-        let ids = names.isEmpty ? [] : all.filter { names.contains($0.name) || names.map { $0.lowercased() }.contains($0.name.lowercased()) }.map(\.id)
+        guard let ids = try? libraryIDs(named: names) else { return false }
         return try index.onlyImages(libraryIDs: ids)
     }
 
