@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C shims only.
@@ -26,6 +27,7 @@ let package = Package(
         // Path/inode model, query parsing, rendering and status files: pure Swift, no FUSE.
         .target(name: "Tree", dependencies: [
             "Store", "Cache",
+            .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // A thin libfuse3 low-level bridge that only translates calls into Tree.

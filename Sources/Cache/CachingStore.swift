@@ -1,37 +1,26 @@
 import Foundation
 import Store
 
-/// Cache settings: how long each kind of answer is reused.
-public struct CacheTTLs: Sendable {
-    public var search: TimeInterval = 300
-    public var entity: TimeInterval = 300
-    public var libraries: TimeInterval = 30
-    public init() {}
-}
-
-/// A `DocumentStore` decorator that reuses answers: search results and entities for their TTL
-/// (5 minutes by default), the library list for 30 s. Listings pass through, so new entities show up
-/// at once. The event processor calls `invalidate` for every change it sees.
+/// A `DocumentStore` decorator that reuses answers from the `TieredCache`: search results and entities
+/// for their TTL (5 minutes by default), the library list for 30 s. Listings pass through, so new
+/// entities show up at once. The event processor calls `invalidate` for every change it sees.
 public final class CachingStore: DocumentStore {
     public let base: DocumentStore
-    let searches: TTLCache<SearchRequest, [SearchHit]>
-    let entityCache: TTLCache<Int64, Entity>
-    let libraryCache: TTLCache<Int, [Library]>
+    public let cache: TieredCache
+    /// A batch larger than this is a scan (`ls -l`, `grep -r`): caching it would flush what is hot.
+    static let scanThreshold = 64
 
-    public init(_ base: DocumentStore, ttls: CacheTTLs = CacheTTLs()) {
+    public init(_ base: DocumentStore, cache: TieredCache) {
         self.base = base
-        searches = TTLCache(ttl: ttls.search, maxEntries: 512)
-        entityCache = TTLCache(ttl: ttls.entity, maxEntries: 4_000)
-        libraryCache = TTLCache(ttl: ttls.libraries, maxEntries: 1)
+        self.cache = cache
     }
 
     public var backendName: String { base.backendName }
-    static let scanThreshold = 64
 
     public func libraries() throws -> [Library] {
-        if let cached = libraryCache.get(0) { return cached }
+        if case .libraries(let cached)? = cache.get(.libraries) { return cached }
         let fresh = try base.libraries()
-        libraryCache.put(0, fresh)
+        cache.put(.libraries, .libraries(fresh))
         return fresh
     }
 
@@ -40,7 +29,7 @@ public final class CachingStore: DocumentStore {
     }
 
     public func entitySummary(id: Int64) throws -> EntitySummary? {
-        if let cached = entityCache.get(id) { return cached.summary }
+        if case .entity(let cached)? = cache.get(.entity(id)) { return cached.summary }
         return try base.entitySummary(id: id)
     }
 
@@ -48,13 +37,12 @@ public final class CachingStore: DocumentStore {
         var found: [Int64: Entity] = [:]
         var missing: [Int64] = []
         for id in ids {
-            if let cached = entityCache.get(id) { found[id] = cached } else { missing.append(id) }
+            if case .entity(let cached)? = cache.get(.entity(id)) { found[id] = cached } else { missing.append(id) }
         }
         if !missing.isEmpty {
-            // A large batch is a scan (`ls -l`, `grep -r`): caching it would flush what is hot.
             let keep = missing.count <= Self.scanThreshold
             for entity in try base.entities(ids: missing) {
-                if keep { entityCache.put(entity.id, entity) }
+                if keep { cache.put(.entity(entity.id), .entity(entity)) }
                 found[entity.id] = entity
             }
         }
@@ -64,26 +52,17 @@ public final class CachingStore: DocumentStore {
     public func entityCount(library: Int64?) throws -> Int { try base.entityCount(library: library) }
 
     public func search(_ request: SearchRequest) throws -> [SearchHit] {
-        if let cached = searches.get(request) { return cached }
+        if case .hits(let cached)? = cache.get(.search(request)) { return cached }
         let hits = try base.search(request)
-        searches.put(request, hits)
+        cache.put(.search(request), .hits(hits))
         return hits
     }
 
-    /// Forgets what is cached about `id`, and every search result (any query may now match differently).
+    /// Forgets what is cached about `id` (entity, rendering, chunks on disk), every search result (any
+    /// query may now match differently) and the library list.
     public func invalidate(entity id: Int64) {
-        entityCache.remove(id)
-        searches.removeAll()
-        libraryCache.removeAll()
-    }
-
-    /// `name value` pairs for `.status/cache`.
-    public var statLines: [(String, Int)] {
-        var lines: [(String, Int)] = []
-        for (name, stats) in [("search", searches.stats), ("entity", entityCache.stats), ("libraries", libraryCache.stats)] {
-            lines += [("\(name)_hits", stats.hits), ("\(name)_misses", stats.misses), ("\(name)_entries", stats.entries),
-                      ("\(name)_expired", stats.expired), ("\(name)_invalidated", stats.invalidated)]
-        }
-        return lines
+        cache.removeDocument(id)
+        cache.removeAll(kind: "search")
+        cache.removeAll(kind: "libraries")
     }
 }

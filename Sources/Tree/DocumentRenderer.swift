@@ -14,8 +14,19 @@ public enum DocumentRenderer {
         ("sequence", "sequence"), ("timestamp", "timestamp"),
     ]
 
+    /// The whole rendering as bytes (tests and small documents).
     public static func render(_ entity: Entity, library: Library?) -> [UInt8] {
-        var out = "---\n"
+        var sink = ByteSink()
+        render(entity, library: library, into: &sink)
+        return sink.bytes
+    }
+
+    /// Streams the rendering into `sink` piece by piece, so that the daemon never holds a large
+    /// document's rendering whole (`ChunkWriter` cuts it into cache chunks as it goes).
+    public static func render(_ entity: Entity, library: Library?, into sink: inout some TextSink) {
+        var out = Output(sink: sink)
+        defer { sink = out.sink }
+        out += "---\n"
         func field(_ label: String, _ value: String) { out += "\(label): \(oneLine(value))\n" }
         field("id", String(entity.id))
         if let library {
@@ -59,8 +70,16 @@ public enum DocumentRenderer {
                 other.append(value.contains("\n") ? "\(entry.key):\n\(block(value))" : "\(entry.key): \(value)\n")
             }
         }
-        if !other.isEmpty { out += "\n## Other metadata\n" + other.joined() }
-        return Array(out.utf8)
+        if !other.isEmpty {
+            out += "\n## Other metadata\n"
+            for line in other { out += line }
+        }
+    }
+
+    /// `out += text` forwards to the sink.
+    struct Output<Sink: TextSink> {
+        var sink: Sink
+        static func += (out: inout Output, text: String) { out.sink.write(text) }
     }
 
     /// Structured VLM output as a fenced, pretty-printed JSON block (raw text when it is not JSON).

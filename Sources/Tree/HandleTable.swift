@@ -1,10 +1,14 @@
+import Cache
 import Synchronization
 
 /// Open file and directory handles (the `fh` that FUSE hands back on read/readdir/release).
 final class HandleTable: Sendable {
     enum Handle: Sendable {
-        /// A document or status file: its bytes as of open, so every read of one open agrees.
+        /// A status file or the README: its bytes as of open, so every read of one open agrees.
         case file([UInt8])
+        /// A document: its chunks are read from the tiered cache (re-rendered if both tiers dropped them),
+        /// so an open document never has to be held in memory whole.
+        case document(id: Int64, info: RenderedInfo)
         /// A query directory listing, snapshotted at opendir so offsets stay stable while results change.
         case listing([DirectoryEntry])
         /// A directory listed straight from the store, page by page.

@@ -66,7 +66,11 @@ public enum StatusFile: String, CaseIterable, Sendable {
     case backend
     case errors
     case metrics
+    case metricsProm = "metrics.prom"
     case cache
+    case cacheJSON = "cache.json"
+    case memory
+    case memoryJSON = "memory.json"
     case events
 }
 

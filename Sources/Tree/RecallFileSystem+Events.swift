@@ -1,4 +1,5 @@
 import Foundation
+import Cache
 import Store
 
 extension RecallFileSystem {
@@ -13,14 +14,15 @@ extension RecallFileSystem {
         let kernel = notifier.withLock { $0 }
         var staleEntries: [(parent: UInt64, name: String)] = []
         for change in changes {
-            cache?.invalidate(entity: change.id)
-            failover?.api?.forget(id: change.id)
             let node = Node.document(change.id)
-            if let rendered = renders.get(change.id), change.kind != .added {
+            if case .rendered(let rendered)? = tiered.get(.rendered(change.id)), change.kind != .added {
                 staleEntries.append((Node.documents.inode, rendered.name))
                 staleEntries.append((Node.library(rendered.libraryID).inode, rendered.name))
             }
-            renders.remove(change.id)
+            // The entity, its rendering and its chunks (on disk too): a removed document's text goes.
+            caching?.invalidate(entity: change.id)
+            tiered.removeDocument(change.id)
+            failover?.api?.forget(id: change.id)
             openedVersions.withLock { _ = $0.removeValue(forKey: change.id) }
             if change.kind != .added { kernel?.invalidateInode(node.inode) }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Cache
 import Store
 
 extension RecallFileSystem {
@@ -95,8 +96,8 @@ extension RecallFileSystem {
         entries.reserveCapacity(entities.count)
         for (position, entity) in entities.enumerated() {
             let rendered: RenderedDocument
-            if let cached = renders.get(entity.id), cached.version == entity.summary.version {
-                rendered = cached
+            if case .rendered(let info)? = tiered.get(.rendered(entity.id)), info.version == entity.summary.version {
+                rendered = document(info, id: entity.id)
             } else {
                 rendered = try render(entity)
             }

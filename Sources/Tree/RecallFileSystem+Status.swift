@@ -55,6 +55,10 @@ extension RecallFileSystem {
         case .healthJSON: return healthJSON()
         case .metrics: return Self.lines(metricLines)
         case .cache: return Self.lines(cacheLines)
+        case .cacheJSON: return cacheJSON()
+        case .memory: return Self.lines(memoryLines)
+        case .memoryJSON: return memoryJSON()
+        case .metricsProm: return prometheusText()
         case .events: return eventsText()
         }
     }
@@ -66,56 +70,6 @@ extension RecallFileSystem {
     }
 
     static func number(_ value: Double) -> String { String(format: "%.3f", value) }
-
-    /// `.status/metrics`: counters and gauges, one `name value` per line.
-    var metricLines: [(String, String)] {
-        let s = board.snapshot
-        var lines: [(String, String)] = [
-            ("requests_total", String(s.requests.count)),
-            ("request_time_avg_ms", Self.number(s.requests.averageMilliseconds)),
-            ("queries_executed", String(s.searches.count)),
-            ("query_time_avg_ms", Self.number(s.searches.averageMilliseconds)),
-            ("slow_requests", String(s.slowRequests)),
-            ("errors_total", String(s.errorCount)),
-            ("open_handles", String(handles.count)),
-        ]
-        if let f = failover?.stats {
-            let circuit = failover!.circuit.snapshot
-            lines += [
-                ("failovers_total", String(f.failovers)),
-                ("api_requests", String(f.apiRequests)),
-                ("api_failures", String(f.apiFailures)),
-                ("api_retries", String(f.retries)),
-                ("api_latency_p50_ms", Self.number(f.apiLatency.percentiles.p50)),
-                ("api_latency_p95_ms", Self.number(f.apiLatency.percentiles.p95)),
-                ("sqlite_requests", String(f.localRequests)),
-                ("sqlite_latency_p50_ms", Self.number(f.localLatency.percentiles.p50)),
-                ("sqlite_latency_p95_ms", Self.number(f.localLatency.percentiles.p95)),
-                ("circuit_open", circuit.position == .open ? "1" : "0"),
-                ("circuit_opened_total", String(circuit.timesOpened)),
-            ]
-        }
-        if let e = events.withLock({ $0 })?.stats {
-            lines += [("events_processed", String(e.processed)), ("events_failed", String(e.failed))]
-        }
-        return lines
-    }
-
-    /// `.status/cache`: totals first, then per cache.
-    var cacheLines: [(String, String)] {
-        let render = renders.stats
-        var perCache = (cache?.statLines ?? []).map { ($0.0, String($0.1)) }
-        perCache += [("render_hits", String(render.hits)), ("render_misses", String(render.misses)),
-                     ("render_entries", String(render.entries)), ("render_bytes", String(render.bytes)),
-                     ("render_evictions", String(render.evictions))]
-        func total(_ suffix: String) -> Int {
-            perCache.filter { $0.0.hasSuffix(suffix) }.reduce(0) { $0 + (Int($1.1) ?? 0) }
-        }
-        let hits = total("_hits"), misses = total("_misses")
-        return [("hits", String(hits)), ("misses", String(misses)),
-                ("hit_rate", Self.number(hits + misses == 0 ? 0 : Double(hits) / Double(hits + misses))),
-                ("entries", String(total("_entries")))] + perCache
-    }
 
     func eventsText() -> [UInt8] {
         guard let e = events.withLock({ $0 })?.stats else { return Array("events_processed 0\nevents_failed 0\n".utf8) }

@@ -12,8 +12,6 @@ public struct TreeOptions: Sendable {
     public var attributeTimeout: Double = 1
     /// How long a query's result list is reused before it is recomputed.
     public var searchTTL: TimeInterval = 30
-    /// Byte budget of rendered documents kept in memory.
-    public var renderCacheBytes = 64 << 20
     public var uid: UInt32 = 0
     public var gid: UInt32 = 0
     public init() {}
@@ -27,7 +25,8 @@ public final class RecallFileSystem: Sendable {
     public let board: StatusBoard
     let index: SearchIndex?
     let queries: QueryDirectories
-    let renders: ByteBoundedCache<Int64, RenderedDocument>
+    /// Rendered documents (in chunks), entities and search results, in memory and on disk.
+    public let tiered: TieredCache
     let handles = HandleTable()
     let libraryCache = Mutex<(at: Date, libraries: [Library])?>(nil)
     /// Version of each document at its last open: an unchanged document keeps its page cache.
@@ -41,32 +40,27 @@ public final class RecallFileSystem: Sendable {
     public let facts: [String: String]
     /// The failover store and answer cache under `store`, when the daemon has them (for status files).
     public let failover: FailoverStore?
-    public let cache: CachingStore?
+    public let caching: CachingStore?
+    /// The pressure monitor steering `tiered`, when the daemon runs one (for status files).
+    public let pressure: PressureMonitor?
     let events = Mutex<EventProcessor?>(nil)
     let notifier = Mutex<(any KernelNotifier)?>(nil)
 
-    /// A rendered document and the version it was rendered from.
-    struct RenderedDocument: Sendable {
-        var version: String
-        /// The name in `documents/`, and the library, for kernel invalidation when it changes.
-        var name: String
-        var libraryID: Int64
-        var bytes: [UInt8]
-        var attributes: NodeAttributes
-    }
-
     public init(store: DocumentStore, board: StatusBoard, index: SearchIndex?, savedQueries: SavedQueries?,
                 options: TreeOptions = TreeOptions(), facts: [String: String] = [:],
-                failover: FailoverStore? = nil, cache: CachingStore? = nil) {
+                failover: FailoverStore? = nil, caching: CachingStore? = nil, tiered: TieredCache? = nil,
+                pressure: PressureMonitor? = nil) {
         self.failover = failover
-        self.cache = cache
+        self.caching = caching
+        self.pressure = pressure
+        // Without a daemon-wide cache (tests), a memory-only one of the default size.
+        self.tiered = tiered ?? caching?.cache ?? (try! TieredCache(configuration: CacheConfiguration(), diskDirectory: nil))
         self.store = InstrumentedStore(store, board: board)
         self.board = board
         self.index = index
         self.options = options
         self.facts = facts
         queries = QueryDirectories(saved: savedQueries, ttl: options.searchTTL)
-        renders = ByteBoundedCache(capacityBytes: options.renderCacheBytes)
     }
 
     // MARK: - Errors
@@ -167,49 +161,6 @@ public final class RecallFileSystem: Sendable {
         return bytes
     }
 
-    // MARK: - Documents
-
-    func libraries() throws -> [Library] {
-        if let cached = libraryCache.withLock({ $0 }), Date().timeIntervalSince(cached.at) < 5 { return cached.libraries }
-        let fresh = try store.libraries()
-        libraryCache.withLock { $0 = (Date(), fresh) }
-        return fresh
-    }
-
-    func render(_ entity: Entity) throws -> RenderedDocument {
-        let library = try libraries().first { $0.id == entity.summary.libraryID }
-        let bytes = DocumentRenderer.render(entity, library: library)
-        let attributes = fileAttributes(.document(entity.id), size: bytes.count, modified: entity.summary.createdAt,
-                                        changed: max(entity.lastScanAt, entity.summary.createdAt))
-        let document = RenderedDocument(version: entity.summary.version, name: FileNaming.documentName(entity.summary),
-                                        libraryID: entity.summary.libraryID, bytes: bytes, attributes: attributes)
-        renders.put(entity.id, document, cost: bytes.count + 256)
-        return document
-    }
-
-    /// The current rendering of one document, or nil if the entity does not exist.
-    func document(id: Int64) throws -> RenderedDocument? {
-        guard let summary = try store.entitySummary(id: id) else { return nil }
-        return try documents(for: [summary]).first
-    }
-
-    /// Renderings for `summaries`, in order, fetching everything not cached in one store call.
-    func documents(for summaries: [EntitySummary]) throws -> [RenderedDocument] {
-        var found: [Int64: RenderedDocument] = [:]
-        var missing: [Int64] = []
-        for summary in summaries {
-            if let cached = renders.get(summary.id), cached.version == summary.version {
-                found[summary.id] = cached
-            } else {
-                missing.append(summary.id)
-            }
-        }
-        if !missing.isEmpty {
-            for entity in try store.entities(ids: missing) { found[entity.id] = try render(entity) }
-        }
-        return summaries.compactMap { found[$0.id] }
-    }
-
     // MARK: - Files
 
     /// What `open` answers: a handle and how the kernel should cache the file.
@@ -238,7 +189,7 @@ public final class RecallFileSystem: Sendable {
                     defer { versions[id] = document.version }
                     return versions[id]
                 }
-                return OpenFile(handle: handles.insert(.file(document.bytes)),
+                return OpenFile(handle: handles.insert(.document(id: id, info: document.info)),
                                 keepCache: previous == document.version, directIO: false)
             default:
                 throw FSError(EISDIR)
@@ -248,11 +199,19 @@ public final class RecallFileSystem: Sendable {
 
     /// Up to `size` bytes at `offset` of an open file; empty at or past the end.
     public func read(handle: UInt64, offset: Int64, size: Int) throws(FSError) -> ArraySlice<UInt8> {
-        guard case .file(let bytes)? = handles.get(handle) else { throw FSError(EBADF) }
         guard offset >= 0 else { throw FSError(EINVAL) }
-        guard offset < bytes.count else { return [] }
-        let start = Int(offset)
-        return bytes[start..<min(bytes.count, start + size)]
+        switch handles.get(handle) {
+        case .file(let bytes)?:
+            guard offset < bytes.count else { return [] }
+            let start = Int(offset)
+            return bytes[start..<min(bytes.count, start + size)]
+        case .document(let id, let info)?:
+            return try answer("read", describe(Node.document(id).inode)) {
+                try readDocument(id: id, info: info, offset: Int(offset), size: size)[...]
+            }
+        default:
+            throw FSError(EBADF)
+        }
     }
 
     public func release(handle: UInt64) { handles.remove(handle) }

@@ -54,12 +54,46 @@ struct MountCommand: ParsableCommand {
     @Option(name: .customLong("attr-timeout"), help: "Seconds the kernel may cache attributes and names (> 0).")
     var attrTimeout: Double = 1
 
+    @Option(name: .customLong("cache-memory"), help: "Memory tier budget, e.g. 128M (env RECALLFS_CACHE_MEMORY).")
+    var cacheMemory: String? = Settings.string("RECALLFS_CACHE_MEMORY")
+
+    @Option(name: .customLong("cache-disk"), help: "Disk tier budget, e.g. 1G; 0 turns it off (env RECALLFS_CACHE_DISK).")
+    var cacheDisk: String? = Settings.string("RECALLFS_CACHE_DISK")
+
+    @Option(help: "Cache and pressure settings: dev, prod or constrained (env RECALLFS_PRESET).")
+    var preset: String = Settings.string("RECALLFS_PRESET") ?? "default"
+
     func validate() throws {
         guard attrTimeout > 0 else { throw ValidationError("--attr-timeout must be above 0") }
         guard pollInterval > 0, healthInterval > 0, apiTimeout > 0 else {
             throw ValidationError("--poll-interval, --health-interval and --api-timeout must be above 0")
         }
         guard cacheTTL >= 0 else { throw ValidationError("--cache-ttl must not be negative") }
+        _ = try cacheConfiguration()
+    }
+
+    /// The preset, then `--cache-memory`, `--cache-disk` and `--cache-ttl` over it.
+    func cacheConfiguration() throws -> CacheConfiguration {
+        guard var configuration = CacheConfiguration.preset(preset) else {
+            throw ValidationError("--preset must be dev, prod or constrained (got '\(preset)')")
+        }
+        if let cacheMemory {
+            guard let bytes = ByteSize.parse(cacheMemory), bytes >= 1 << 20 else {
+                throw ValidationError("--cache-memory needs a size of at least 1M, like 64M or 1G (got '\(cacheMemory)')")
+            }
+            configuration.memoryBytes = bytes
+        }
+        if let cacheDisk {
+            guard let bytes = ByteSize.parse(cacheDisk) else {
+                throw ValidationError("--cache-disk needs a size like 512M, 2G or 0 (got '\(cacheDisk)')")
+            }
+            configuration.diskBytes = bytes
+        }
+        if Settings.string("RECALLFS_CACHE_TTL") != nil || cacheTTL != 300 {
+            configuration.searchTTL = cacheTTL
+            configuration.entityTTL = cacheTTL
+        }
+        return configuration
     }
 
     func run() throws {
@@ -92,21 +126,27 @@ struct MountCommand: ParsableCommand {
         }
         let logger = Logger(label: "recallfs")
         let stores = try plan.open(cacheDir: cache, apiTimeout: apiTimeout, logger: logger)
-        var ttls = CacheTTLs()
-        ttls.search = cacheTTL
-        ttls.entity = cacheTTL
-        let caching = CachingStore(stores.failover, ttls: ttls)
+        let configuration = try cacheConfiguration()
+        let tiered: TieredCache
+        do {
+            tiered = try TieredCache(configuration: configuration, diskDirectory: cache + "/blocks")
+        } catch {
+            throw UserFacingError("cannot open the disk cache in \(cache)/blocks: \(error)")
+        }
+        let caching = CachingStore(stores.failover, cache: tiered)
+        let pressure = PressureMonitor(policy: configuration.policy) { level in tiered.apply(level) }
+        pressure.sample()
         var treeOptions = TreeOptions()
         treeOptions.entryTimeout = attrTimeout
         treeOptions.attributeTimeout = attrTimeout
-        treeOptions.searchTTL = min(cacheTTL, 30)
+        treeOptions.searchTTL = min(configuration.searchTTL, 30)
         treeOptions.uid = getuid()
         treeOptions.gid = getgid()
         var facts = ["pid": String(getpid()), "mountpoint": mountpoint, "cache_dir": cache]
         if let local = stores.failover.local { facts["database"] = local.path }
         let tree = RecallFileSystem(store: caching, board: StatusBoard(logger: logger), index: stores.index,
                                     savedQueries: stores.saved, options: treeOptions, facts: facts,
-                                    failover: stores.failover, cache: caching)
+                                    failover: stores.failover, caching: caching, tiered: tiered, pressure: pressure)
         var feeds: [ChangeFeed] = []
         if let api = stores.api { feeds.append(APIChangeFeed(api: api)) }
         if let index = stores.index, let local = stores.failover.local { feeds.append(IndexChangeFeed(index: index, store: local)) }
@@ -124,6 +164,8 @@ struct MountCommand: ParsableCommand {
         logger.info("mounted on \(mountpoint): api \(stores.failover.api?.location ?? "off"), database \(stores.failover.local?.path ?? "none") (cache \(cache), pid \(getpid()))")
         readiness?.succeed()
         events.start(interval: pollInterval)
+        pressure.start(interval: configuration.sampleInterval)
+        logger.info("cache: memory \(configuration.memoryBytes >> 20) MB, disk \(configuration.diskBytes >> 20) MB (preset \(configuration.preset)); memory signal: \(pressure.latest?.source ?? "none")")
         Background.every(healthInterval, name: "recallfs-health") { stores.failover.checkHealth() }
         let result = session.run()
         logger.info("unmounted \(mountpoint) (loop result \(result))")

@@ -29,3 +29,17 @@ func homeDirectory() -> String {
     if let home = ProcessInfo.processInfo.environment["HOME"], !home.isEmpty { return home }
     return NSHomeDirectory()
 }
+
+/// Sizes on the command line: `512K`, `64M`, `1G`, `1.5G` or plain bytes.
+enum ByteSize {
+    static func parse(_ text: String) -> Int? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).uppercased()
+        let units: [Character: Double] = ["K": 1024, "M": 1_048_576, "G": 1_073_741_824, "T": 1_099_511_627_776]
+        var number = trimmed
+        var scale = 1.0
+        if let last = trimmed.last, let unit = units[last] { scale = unit; number = String(trimmed.dropLast()) }
+        if number.hasSuffix("I") || number.hasSuffix("B") { return nil }
+        guard let value = Double(number), value >= 0, value.isFinite else { return nil }
+        return Int(value * scale)
+    }
+}

@@ -1,0 +1,202 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// The disk tier: one file per entry under `<cache dir>/blocks`, bounded by `maxBytes` and by a minimum
+/// of free space on its filesystem, least recently used out first.
+///
+/// File layout: magic `RCFS`, format version (1 byte), 3 reserved bytes, key length (UInt32 LE), value
+/// length (UInt64 LE), CRC-32C of key and value (UInt32 LE), the key, the value. A file is written to a
+/// temporary name and renamed, and every read checks the whole header and the checksum, so a crash in
+/// the middle of a write (or a flipped bit) can never be served: the file is dropped and counted.
+public final class DiskTier: Sendable {
+    static let magic: [UInt8] = Array("RCFS".utf8)
+    static let version: UInt8 = 1
+    static let headerSize = 24
+
+    public struct Stats: Sendable, Equatable {
+        public var hits = 0, misses = 0, entries = 0, bytes = 0, writes = 0, writeFailures = 0
+        public var evictions: [EvictionReason: Int] = [:]
+        public init() {}
+    }
+    struct Item { var file: String; var size: Int; var lastUse: UInt64 }
+    struct State { var items: [String: Item] = [:]; var bytes = 0; var clock: UInt64 = 0; var stats = Stats() }
+
+    public let directory: String
+    public let maxBytes: Int
+    public let minFreeBytes: Int
+    private let state = Mutex(State())
+    private let logger = Logger(label: "recallfs.disk-tier")
+
+    /// Opens (creating 0700) `directory`, removes half-written temporaries, and indexes the entries
+    /// already there (a corrupt one is deleted).
+    public init(directory: String, maxBytes: Int, minFreeBytes: Int) throws {
+        self.directory = directory
+        self.maxBytes = maxBytes
+        self.minFreeBytes = minFreeBytes
+        if !FileManager.default.fileExists(atPath: directory) {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        }
+        var loaded = State()
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
+            let path = directory + "/" + name
+            guard name.hasSuffix(".blk") else { unlink(path); continue }  // temporaries of a crashed write
+            guard let (key, size) = Self.readHeader(path) else {
+                unlink(path)
+                loaded.stats.evictions[.corrupt, default: 0] += 1
+                continue
+            }
+            loaded.clock += 1
+            loaded.items[key] = Item(file: path, size: size, lastUse: loaded.clock)
+            loaded.bytes += size
+        }
+        state.withLock { $0 = loaded }
+        trim()
+    }
+
+    func path(for key: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return directory + "/" + String(hash, radix: 16) + ".blk"
+    }
+
+    public func get(_ key: String) -> [UInt8]? {
+        guard let item = state.withLock({ s -> Item? in
+            guard var item = s.items[key] else { s.stats.misses += 1; return nil }
+            s.clock += 1
+            item.lastUse = s.clock
+            s.items[key] = item
+            return item
+        }) else { return nil }
+        guard let bytes = Self.read(item.file, key: key) else {
+            unlink(item.file)
+            state.withLock { s in
+                if s.items.removeValue(forKey: key) != nil { s.bytes -= item.size }
+                s.stats.evictions[.corrupt, default: 0] += 1
+                s.stats.misses += 1
+            }
+            logger.warning("disk tier: dropped a corrupt entry (\(item.file))")
+            return nil
+        }
+        state.withLock { $0.stats.hits += 1 }
+        return bytes
+    }
+
+    /// Writes `bytes` under `key` (temp file, then rename), making room first.
+    public func put(_ key: String, _ bytes: [UInt8]) {
+        let size = bytes.count + Self.headerSize + key.utf8.count
+        guard maxBytes > 0, size <= maxBytes else { return }
+        let file = path(for: key)
+        let temporary = file + ".tmp\(UInt64.random(in: 0...UInt64.max))"
+        guard Self.write(temporary, key: key, value: bytes), rename(temporary, file) == 0 else {
+            unlink(temporary)
+            state.withLock { $0.stats.writeFailures += 1 }
+            return
+        }
+        state.withLock { s in
+            if let old = s.items[key] { s.bytes -= old.size }
+            s.clock += 1
+            s.items[key] = Item(file: file, size: size, lastUse: s.clock)
+            s.bytes += size
+            s.stats.writes += 1
+        }
+        trim()
+    }
+
+    /// Deletes every entry whose key starts with `prefix` (a removed or changed document).
+    public func remove(prefix: String) {
+        let doomed: [Item] = state.withLock { s in
+            let keys = s.items.keys.filter { $0.hasPrefix(prefix) }
+            let items = keys.compactMap { s.items.removeValue(forKey: $0) }
+            for item in items { s.bytes -= item.size }
+            s.stats.evictions[.invalidated, default: 0] += items.count
+            return items
+        }
+        for item in doomed { unlink(item.file) }
+    }
+
+    public var stats: Stats { state.withLock { s in var stats = s.stats; stats.entries = s.items.count; stats.bytes = s.bytes; return stats } }
+
+    /// Evicts least recently used entries while over `maxBytes` or short of free space.
+    func trim() {
+        while true {
+            let victim: Item? = state.withLock { s in
+                guard !s.items.isEmpty, s.bytes > maxBytes || freeBytes() < minFreeBytes else { return nil }
+                guard let oldest = s.items.min(by: { $0.value.lastUse < $1.value.lastUse }) else { return nil }
+                s.items.removeValue(forKey: oldest.key)
+                s.bytes -= oldest.value.size
+                s.stats.evictions[.capacity, default: 0] += 1
+                return oldest.value
+            }
+            guard let victim else { return }
+            unlink(victim.file)
+        }
+    }
+
+    func freeBytes() -> Int {
+        var fs = statvfs()
+        guard statvfs(directory, &fs) == 0 else { return Int.max }
+        return Int(fs.f_bavail) * Int(fs.f_frsize)
+    }
+
+    // MARK: - File format
+
+    static func header(key: [UInt8], value: [UInt8]) -> [UInt8] {
+        var crc = key.withUnsafeBytes { CRC32C.update(0, $0) }
+        crc = value.withUnsafeBytes { CRC32C.update(crc, $0) }
+        var out = magic + [version, 0, 0, 0]
+        out += withUnsafeBytes(of: UInt32(key.count).littleEndian, Array.init)
+        out += withUnsafeBytes(of: UInt64(value.count).littleEndian, Array.init)
+        out += withUnsafeBytes(of: crc.littleEndian, Array.init)
+        return out
+    }
+
+    static func write(_ path: String, key: String, value: [UInt8]) -> Bool {
+        let keyBytes = Array(key.utf8)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        for part in [header(key: keyBytes, value: value), keyBytes, value] {
+            var written = 0
+            while written < part.count {
+                let n = part.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, part.count - written) }
+                guard n > 0 else { return false }
+                written += n
+            }
+        }
+        return true
+    }
+
+    /// The key and total file size, if the header is valid and the file has the length it announces.
+    static func readHeader(_ path: String) -> (String, Int)? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        let head = [UInt8](handle.readData(ofLength: headerSize))
+        guard let (keyLength, valueLength, _) = parse(head) else { return nil }
+        let key = [UInt8](handle.readData(ofLength: keyLength))
+        guard key.count == keyLength, let size = try? handle.seekToEnd(),
+              Int(size) == headerSize + keyLength + valueLength else { return nil }
+        return (String(decoding: key, as: UTF8.self), Int(size))
+    }
+
+    static func parse(_ head: [UInt8]) -> (Int, Int, UInt32)? {
+        guard head.count == headerSize, Array(head[0..<4]) == magic, head[4] == version else { return nil }
+        func le<T: FixedWidthInteger>(_ at: Int, _: T.Type) -> T {
+            head[at..<(at + MemoryLayout<T>.size)].reversed().reduce(T(0)) { $0 << 8 | T($1) }
+        }
+        return (Int(le(8, UInt32.self)), Int(le(12, UInt64.self)), le(20, UInt32.self))
+    }
+
+    /// The value, if the header, key, length and checksum all check out.
+    static func read(_ path: String, key: String) -> [UInt8]? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let bytes = [UInt8](data)
+        guard bytes.count >= headerSize, let (keyLength, valueLength, crc) = parse(Array(bytes[0..<headerSize])),
+              bytes.count == headerSize + keyLength + valueLength,
+              Array(bytes[headerSize..<(headerSize + keyLength)]) == Array(key.utf8) else { return nil }
+        let body = bytes.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: $0[headerSize...]) }
+        guard CRC32C.update(0, body) == crc else { return nil }
+        return Array(bytes[(headerSize + keyLength)...])
+    }
+}

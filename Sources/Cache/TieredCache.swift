@@ -1,0 +1,201 @@
+import Foundation
+import Store
+import Synchronization
+
+/// What the tiered cache holds. Document chunks may go to disk; the rest lives in memory only.
+public enum CacheKey: Hashable, Sendable {
+    /// One chunk of a rendered document, at one version.
+    case chunk(document: Int64, version: String, index: Int)
+    /// Size and version of a rendered document (so `stat` needs no rendering).
+    case rendered(Int64)
+    case entity(Int64)
+    case search(SearchRequest)
+    case libraries
+
+    public var kind: String {
+        switch self {
+        case .chunk: return "chunk"
+        case .rendered: return "rendered"
+        case .entity: return "entity"
+        case .search: return "search"
+        case .libraries: return "libraries"
+        }
+    }
+
+    /// The disk tier's key: only chunks are kept on disk.
+    var diskKey: String? {
+        guard case .chunk(let document, let version, let index) = self else { return nil }
+        return "doc/\(document)/\(version)/\(index)"
+    }
+
+    var document: Int64? {
+        switch self {
+        case .chunk(let document, _, _): return document
+        case .rendered(let id), .entity(let id): return id
+        default: return nil
+        }
+    }
+}
+
+/// What a rendered document looks like without its bytes.
+public struct RenderedInfo: Sendable, Equatable {
+    public var version: String
+    public var name: String
+    public var libraryID: Int64
+    public var size: Int
+    public var modified: Int64
+    public var changed: Int64
+    public init(version: String, name: String, libraryID: Int64, size: Int, modified: Int64, changed: Int64) {
+        self.version = version; self.name = name; self.libraryID = libraryID; self.size = size
+        self.modified = modified; self.changed = changed
+    }
+}
+
+public enum CacheValue: Sendable {
+    case bytes([UInt8])
+    case rendered(RenderedInfo)
+    case entity(Entity)
+    case hits([SearchHit])
+    case libraries([Library])
+
+    /// Approximate bytes held, for the memory tier's bound.
+    var cost: Int {
+        switch self {
+        case .bytes(let b): return b.count + 96
+        case .rendered(let r): return 160 + r.name.utf8.count + r.version.utf8.count
+        case .entity(let e): return 512 + e.filepath.utf8.count + e.metadata.reduce(0) { $0 + 64 + $1.key.utf8.count + $1.value.utf8.count }
+        case .hits(let h): return 64 + h.count * 16
+        case .libraries(let l): return 64 + l.reduce(0) { $0 + 64 + $1.name.utf8.count }
+        }
+    }
+}
+
+/// The two tiers behind one interface, steered by memory pressure.
+///
+/// Memory is an S3-FIFO bounded in bytes; an entry over 1/8 of the budget skips it (a chunk then goes
+/// straight to disk). A chunk evicted from memory after being read is demoted to disk; one read once
+/// is not. Each pressure level lowers the memory target; CRITICAL also refuses new entries over
+/// 64 KiB and gives freed memory back to the OS (`malloc_trim`).
+public final class TieredCache: Sendable {
+    public let configuration: CacheConfiguration
+    public let memory: MemoryTier<CacheKey, CacheValue>
+    public let disk: DiskTier?
+    /// Shared with the memory tier's eviction handler, which runs outside `self`.
+    final class Counters: Sendable {
+        let state = Mutex((demotions: 0, promotions: 0, level: PressureLevel.normal, trims: 0))
+        func withLock<T>(_ body: (inout (demotions: Int, promotions: Int, level: PressureLevel, trims: Int)) -> T) -> T {
+            state.withLock { body(&$0) }
+        }
+    }
+    private let counters = Counters()
+    static let criticalAdmissionLimit = 64 << 10
+
+    public init(configuration: CacheConfiguration, diskDirectory: String?) throws {
+        self.configuration = configuration
+        let disk = try diskDirectory.flatMap { dir in
+            configuration.diskBytes > 0
+                ? try DiskTier(directory: dir, maxBytes: configuration.diskBytes, minFreeBytes: configuration.minFreeDiskBytes) : nil
+        }
+        self.disk = disk
+        let counters = self.counters
+        memory = MemoryTier(capacityBytes: configuration.memoryBytes) { key, value, wasRead, reason in
+            guard wasRead, reason == .capacity || reason == .pressure, let disk, let diskKey = key.diskKey,
+                  case .bytes(let bytes) = value else { return }
+            disk.put(diskKey, bytes)
+            counters.withLock { $0.demotions += 1 }
+        }
+    }
+
+    public func get(_ key: CacheKey) -> CacheValue? {
+        if let value = memory.get(key) { return value }
+        guard let disk, let diskKey = key.diskKey, let bytes = disk.get(diskKey) else { return nil }
+        counters.withLock { $0.promotions += 1 }
+        memory.put(key, .bytes(bytes), cost: bytes.count + 96, ttl: configuration.ttl(for: key), admissionLimit: admissionLimit)
+        return .bytes(bytes)
+    }
+
+    public func put(_ key: CacheKey, _ value: CacheValue) {
+        let admitted = memory.put(key, value, cost: value.cost, ttl: configuration.ttl(for: key), admissionLimit: admissionLimit)
+        if !admitted, let disk, let diskKey = key.diskKey, case .bytes(let bytes) = value {
+            disk.put(diskKey, bytes)  // too large for memory, or memory is critical: disk only
+        }
+    }
+
+    var admissionLimit: Int? { counters.withLock { $0.level } == .critical ? Self.criticalAdmissionLimit : nil }
+
+    /// Drops everything about a document, in both tiers (it changed or was removed).
+    public func removeDocument(_ id: Int64) {
+        memory.removeAll { $0.document == id }
+        disk?.remove(prefix: "doc/\(id)/")
+    }
+
+    public func removeAll(kind: String) { memory.removeAll { $0.kind == kind } }
+
+    /// Applies a pressure level: the memory target drops with it.
+    public func apply(_ level: PressureLevel) {
+        let fraction = configuration.policy.targetFractions[level.rawValue]
+        counters.withLock { $0.level = level }
+        memory.setTarget(Int(Double(configuration.memoryBytes) * fraction))
+        if level == .critical {
+            _ = glibcMallocTrim(0)
+            counters.withLock { $0.trims += 1 }
+        }
+    }
+
+    public var level: PressureLevel { counters.withLock { $0.level } }
+    public var demotions: Int { counters.withLock { $0.demotions } }
+    public var promotions: Int { counters.withLock { $0.promotions } }
+    public var trims: Int { counters.withLock { $0.trims } }
+}
+
+/// Sizes, TTLs and thresholds of the cache: `--cache-memory`, `--cache-disk`, `--preset` and `RECALLFS_*`.
+public struct CacheConfiguration: Sendable, Equatable {
+    public var preset = "default"
+    public var memoryBytes = 128 << 20
+    public var diskBytes = 1 << 30
+    /// The disk tier stops growing when its filesystem has less free space than this.
+    public var minFreeDiskBytes = 512 << 20
+    public var chunkBytes = 1 << 20
+    public var searchTTL: TimeInterval = 300
+    public var entityTTL: TimeInterval = 300
+    public var librariesTTL: TimeInterval = 30
+    /// Rendered documents carry their version in the key, so they only need a long safety TTL.
+    public var documentTTL: TimeInterval = 3600
+    public var sampleInterval: Double = 1
+    public var policy = PressurePolicy()
+    public init() {}
+
+    /// The per-environment settings: `dev` (small and quick to notice pressure), `prod` (generous),
+    /// `constrained` (small devices and tight containers: small tiers, early pressure levels).
+    public static func preset(_ name: String) -> CacheConfiguration? {
+        var c = CacheConfiguration()
+        c.preset = name
+        switch name {
+        case "default": break
+        case "dev":
+            c.memoryBytes = 64 << 20; c.diskBytes = 256 << 20; c.searchTTL = 60; c.entityTTL = 60
+        case "prod":
+            c.memoryBytes = 256 << 20; c.diskBytes = 4 << 30; c.minFreeDiskBytes = 1 << 30
+        case "constrained":
+            c.memoryBytes = 16 << 20; c.diskBytes = 128 << 20; c.minFreeDiskBytes = 256 << 20
+            c.policy.usedThresholds = [0.60, 0.70, 0.80]
+            c.policy.targetFractions = [1.0, 0.5, 0.25, 0.1]
+        default: return nil
+        }
+        return c
+    }
+
+    func ttl(for key: CacheKey) -> TimeInterval? {
+        switch key {
+        case .search: return searchTTL
+        case .entity: return entityTTL
+        case .libraries: return librariesTTL
+        case .chunk, .rendered: return documentTTL
+        }
+    }
+}
+
+/// glibc's `malloc_trim` (in `<malloc.h>`, which Swift's Glibc module does not import): returns freed
+/// heap pages to the OS under CRITICAL pressure.
+@_silgen_name("malloc_trim")
+func glibcMallocTrim(_ pad: Int) -> Int32

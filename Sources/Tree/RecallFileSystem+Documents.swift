@@ -1,0 +1,102 @@
+import Cache
+import Foundation
+import Store
+
+/// A rendered document as the tree sees it: size and version (its bytes are chunks in the cache).
+struct RenderedDocument: Sendable {
+    var info: RenderedInfo
+    var attributes: NodeAttributes
+    var version: String { info.version }
+    var name: String { info.name }
+    var libraryID: Int64 { info.libraryID }
+}
+
+extension RecallFileSystem {
+    func libraries() throws -> [Library] {
+        if let cached = libraryCache.withLock({ $0 }), Date().timeIntervalSince(cached.at) < 5 { return cached.libraries }
+        let fresh = try store.libraries()
+        libraryCache.withLock { $0 = (Date(), fresh) }
+        return fresh
+    }
+
+    func document(_ info: RenderedInfo, id: Int64) -> RenderedDocument {
+        RenderedDocument(info: info, attributes: fileAttributes(.document(id), size: info.size, modified: info.modified,
+                                                                changed: info.changed))
+    }
+
+    /// Renders `entity` into the cache, one chunk at a time, and records its size and version.
+    @discardableResult
+    func render(_ entity: Entity) throws -> RenderedDocument {
+        let library = try libraries().first { $0.id == entity.summary.libraryID }
+        let version = entity.summary.version
+        let cache = tiered
+        var writer = ChunkWriter(chunkBytes: tiered.configuration.chunkBytes) { index, bytes in
+            cache.put(.chunk(document: entity.id, version: version, index: index), .bytes(bytes))
+        }
+        DocumentRenderer.render(entity, library: library, into: &writer)
+        writer.finish()
+        let info = RenderedInfo(version: version, name: FileNaming.documentName(entity.summary),
+                                libraryID: entity.summary.libraryID, size: writer.total,
+                                modified: entity.summary.createdAt, changed: max(entity.lastScanAt, entity.summary.createdAt))
+        tiered.put(.rendered(entity.id), .rendered(info))
+        return document(info, id: entity.id)
+    }
+
+    /// The current rendering of one document, or nil if the entity does not exist.
+    func document(id: Int64) throws -> RenderedDocument? {
+        guard let summary = try store.entitySummary(id: id) else { return nil }
+        return try documents(for: [summary]).first
+    }
+
+    /// Renderings for `summaries`, in order, rendering everything not cached after one store call.
+    func documents(for summaries: [EntitySummary]) throws -> [RenderedDocument] {
+        var found: [Int64: RenderedDocument] = [:]
+        var missing: [Int64] = []
+        for summary in summaries {
+            if case .rendered(let info)? = tiered.get(.rendered(summary.id)), info.version == summary.version {
+                found[summary.id] = document(info, id: summary.id)
+            } else {
+                missing.append(summary.id)
+            }
+        }
+        if !missing.isEmpty {
+            for entity in try store.entities(ids: missing) { found[entity.id] = try render(entity) }
+        }
+        return summaries.compactMap { found[$0.id] }
+    }
+
+    /// Bytes `offset..<offset+size` of an open document, chunk by chunk from the cache. A chunk that
+    /// both tiers dropped is rendered again (only the needed chunks are kept from that pass).
+    func readDocument(id: Int64, info: RenderedInfo, offset: Int, size: Int) throws -> [UInt8] {
+        guard offset < info.size, size > 0 else { return [] }
+        let chunk = tiered.configuration.chunkBytes
+        let end = min(info.size, offset + size)
+        var out: [UInt8] = []
+        out.reserveCapacity(end - offset)
+        var index = offset / chunk
+        while index * chunk < end {
+            guard let bytes = try self.chunk(id: id, info: info, index: index) else { break }
+            let from = max(offset, index * chunk) - index * chunk
+            let to = min(end - index * chunk, bytes.count)
+            if from < to { out += bytes[from..<to] }
+            index += 1
+        }
+        return out
+    }
+
+    private func chunk(id: Int64, info: RenderedInfo, index: Int) throws -> [UInt8]? {
+        if case .bytes(let bytes)? = tiered.get(.chunk(document: id, version: info.version, index: index)) { return bytes }
+        // Evicted from both tiers: render again, keeping only the chunk asked for (the document may have
+        // changed meanwhile; then the reader gets the new bytes, as with a file replaced under it).
+        guard let entity = try store.entities(ids: [id]).first else { return nil }
+        let library = try libraries().first { $0.id == entity.summary.libraryID }
+        var wanted: [UInt8]?
+        var writer = ChunkWriter(chunkBytes: tiered.configuration.chunkBytes) { i, bytes in if i == index { wanted = bytes } }
+        DocumentRenderer.render(entity, library: library, into: &writer)
+        writer.finish()
+        if let wanted, entity.summary.version == info.version {
+            tiered.put(.chunk(document: id, version: info.version, index: index), .bytes(wanted))
+        }
+        return wanted
+    }
+}

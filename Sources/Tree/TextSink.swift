@@ -1,0 +1,49 @@
+import Cache
+
+/// Where a rendering goes, piece by piece.
+public protocol TextSink {
+    mutating func write(_ text: String)
+}
+
+/// Collects a rendering whole.
+public struct ByteSink: TextSink {
+    public var bytes: [UInt8] = []
+    public init() {}
+    public mutating func write(_ text: String) { bytes.append(contentsOf: text.utf8) }
+}
+
+/// Cuts a rendering into fixed-size chunks as it is written, handing each full chunk to `emit`, so
+/// that only one chunk is ever buffered.
+public struct ChunkWriter: TextSink {
+    public let chunkBytes: Int
+    let emit: (_ index: Int, _ bytes: [UInt8]) -> Void
+    var buffer: [UInt8] = []
+    public private(set) var index = 0
+    public private(set) var total = 0
+
+    public init(chunkBytes: Int, emit: @escaping (_ index: Int, _ bytes: [UInt8]) -> Void) {
+        self.chunkBytes = chunkBytes
+        self.emit = emit
+        buffer.reserveCapacity(chunkBytes)
+    }
+
+    public mutating func write(_ text: String) {
+        var utf8 = text.utf8[...]
+        total += utf8.count
+        while !utf8.isEmpty {
+            let take = min(chunkBytes - buffer.count, utf8.count)
+            buffer.append(contentsOf: utf8.prefix(take))
+            utf8 = utf8.dropFirst(take)
+            if buffer.count == chunkBytes { flush() }
+        }
+    }
+
+    /// Emits the last, partial chunk.
+    public mutating func finish() { if !buffer.isEmpty { flush() } }
+
+    private mutating func flush() {
+        emit(index, buffer)
+        index += 1
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
