@@ -22,10 +22,13 @@ public enum CacheKey: Hashable, Sendable {
         }
     }
 
-    /// The disk tier's key: only chunks are kept on disk.
+    /// The disk tier's key: chunks, and the size and version of documents that span several chunks.
     var diskKey: String? {
-        guard case .chunk(let document, let version, let index) = self else { return nil }
-        return "doc/\(document)/\(version)/\(index)"
+        switch self {
+        case .chunk(let document, let version, let index): return "doc/\(document)/\(version)/\(index)"
+        case .rendered(let document): return "doc/\(document)/info"
+        default: return nil
+        }
     }
 
     var document: Int64? {
@@ -48,6 +51,15 @@ public struct RenderedInfo: Sendable, Equatable {
     public init(version: String, name: String, libraryID: Int64, size: Int, modified: Int64, changed: Int64) {
         self.version = version; self.name = name; self.libraryID = libraryID; self.size = size
         self.modified = modified; self.changed = changed
+    }
+
+    /// One field per line (names and versions never hold a newline), for the disk tier.
+    var encoded: [UInt8] { Array([version, name, String(libraryID), String(size), String(modified), String(changed)].joined(separator: "\n").utf8) }
+
+    init?(encoded bytes: [UInt8]) {
+        let f = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard f.count == 6, let library = Int64(f[2]), let size = Int(f[3]), let modified = Int64(f[4]), let changed = Int64(f[5]) else { return nil }
+        self.init(version: f[0], name: f[1], libraryID: library, size: size, modified: modified, changed: changed)
     }
 }
 
@@ -109,15 +121,30 @@ public final class TieredCache: Sendable {
     public func get(_ key: CacheKey) -> CacheValue? {
         if let value = memory.get(key) { return value }
         guard let disk, let diskKey = key.diskKey, let bytes = disk.get(diskKey) else { return nil }
+        let value: CacheValue
+        if case .rendered = key {
+            guard let info = RenderedInfo(encoded: bytes) else { return nil }
+            value = .rendered(info)
+        } else {
+            value = .bytes(bytes)
+        }
         counters.withLock { $0.promotions += 1 }
-        memory.put(key, .bytes(bytes), cost: bytes.count + 96, ttl: configuration.ttl(for: key), admissionLimit: admissionLimit)
-        return .bytes(bytes)
+        memory.put(key, value, cost: value.cost, ttl: configuration.ttl(for: key), admissionLimit: admissionLimit)
+        return value
     }
 
     public func put(_ key: CacheKey, _ value: CacheValue) {
         let admitted = memory.put(key, value, cost: value.cost, ttl: configuration.ttl(for: key), admissionLimit: admissionLimit)
-        if !admitted, let disk, let diskKey = key.diskKey, case .bytes(let bytes) = value {
+        guard let disk, let diskKey = key.diskKey else { return }
+        switch value {
+        case .bytes(let bytes) where !admitted:
             disk.put(diskKey, bytes)  // too large for memory, or memory is critical: disk only
+        case .rendered(let info) where info.size > configuration.chunkBytes:
+            // A large document's size and version go to disk too, so that after a remount its chunks on
+            // disk are used instead of rendering it again.
+            disk.put(diskKey, info.encoded)
+        default:
+            break
         }
     }
 

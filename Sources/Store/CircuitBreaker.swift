@@ -72,11 +72,15 @@ public enum Deadline {
     public static func run<T>(seconds: Double, _ body: @escaping @Sendable () throws -> T) throws -> T {
         let box = Box<T>()
         let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            let result = Result { try body() }
-            box.result = result
+        // A thread of its own, not the GCD pool: calls abandoned at their deadline keep their thread
+        // blocked until their own timeout, and on a small machine GCD adds pool threads too slowly for
+        // the next call to start within its budget.
+        let thread = Thread {
+            box.result = Result { try body() }
             done.signal()
         }
+        thread.stackSize = 1 << 20
+        thread.start()
         guard done.wait(timeout: .now() + max(0.001, seconds)) == .success else {
             throw StoreError.unavailable("no answer within \(String(format: "%.1f", seconds)) s")
         }

@@ -48,7 +48,13 @@ public struct FlattenedText: Sendable, Equatable {
                     value = pretty
                 }
             }
+            // Like Pensieve's cap of 4096 OCR boxes: the index keeps the first MiB of each value, so
+            // indexing a huge document does not need several copies of it in memory.
+            if value.utf8.count > Self.valueCap { value = String(decoding: value.utf8.prefix(Self.valueCap), as: UTF8.self) }
             return "\(entry.key): \(value)"
         }.joined(separator: "\n")
     }
+
+    /// Bytes of one metadata value that are indexed.
+    public static let valueCap = 1 << 20
 }

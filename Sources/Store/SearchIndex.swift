@@ -13,6 +13,7 @@ public final class SearchIndex: Sendable {
     /// Bumped when the layout or the flattening changes: an older index is rebuilt.
     static let schemaVersion = "1"
     static let batchSize = 1_000
+    static let fetchGroup = 2
 
     public let path: String
     private let writer: Mutex<SQLiteConnection>
@@ -91,12 +92,16 @@ public final class SearchIndex: Sendable {
                 let present = Set(batch.map(\.id))
                 let changed = batch.filter { known[$0.id] != $0.version }.map(\.id)
                 let gone = known.keys.filter { !present.contains($0) }
-                if !changed.isEmpty || !gone.isEmpty {
-                    let entities = try store.entities(ids: changed)
-                    try apply(entities, removing: gone)
+                if !gone.isEmpty {
+                    try apply([], removing: gone)
+                    removedIDs += gone
+                }
+                // A few entities at a time: one entity can hold megabytes of text.
+                for start in stride(from: 0, to: changed.count, by: Self.fetchGroup) {
+                    let entities = try store.entities(ids: Array(changed[start..<min(start + Self.fetchGroup, changed.count)]))
+                    try apply(entities, removing: [])
                     addedIDs += entities.filter { known[$0.id] == nil }.map(\.id)
                     updatedIDs += entities.filter { known[$0.id] != nil }.map(\.id)
-                    removedIDs += gone
                 }
                 if upper == Int64.max { break }
                 after = upper

@@ -12,6 +12,9 @@ struct RenderedDocument: Sendable {
 }
 
 extension RecallFileSystem {
+    /// How many entities are loaded at once for rendering.
+    static let renderGroup = 2
+
     func libraries() throws -> [Library] {
         if let cached = libraryCache.withLock({ $0 }), Date().timeIntervalSince(cached.at) < 5 { return cached.libraries }
         let fresh = try store.libraries()
@@ -59,8 +62,11 @@ extension RecallFileSystem {
                 missing.append(summary.id)
             }
         }
-        if !missing.isEmpty {
-            for entity in try store.entities(ids: missing) { found[entity.id] = try render(entity) }
+        // A few entities at a time: one entity can hold megabytes of text.
+        for start in stride(from: 0, to: missing.count, by: Self.renderGroup) {
+            for entity in try store.entities(ids: Array(missing[start..<min(start + Self.renderGroup, missing.count)])) {
+                found[entity.id] = try render(entity)
+            }
         }
         return summaries.compactMap { found[$0.id] }
     }

@@ -91,18 +91,22 @@ extension RecallFileSystem {
         let request: SearchRequest
         do { request = try QueryParser.parse(name) } catch { throw FSError(EINVAL, "bad query '\(name)': \(error.reason)") }
         let hits = try store.search(request)
-        let entities = try store.entities(ids: hits.map(\.id))
         var entries: [DirectoryEntry] = []
-        entries.reserveCapacity(entities.count)
-        for (position, entity) in entities.enumerated() {
-            let rendered: RenderedDocument
-            if case .rendered(let info)? = tiered.get(.rendered(entity.id)), info.version == entity.summary.version {
-                rendered = document(info, id: entity.id)
-            } else {
-                rendered = try render(entity)
+        entries.reserveCapacity(hits.count)
+        // A few entities at a time: one entity can hold megabytes of text.
+        for start in stride(from: 0, to: hits.count, by: Self.renderGroup) {
+            let group = hits[start..<min(start + Self.renderGroup, hits.count)].map(\.id)
+            for entity in try store.entities(ids: group) {
+                let rendered: RenderedDocument
+                if case .rendered(let info)? = tiered.get(.rendered(entity.id)), info.version == entity.summary.version {
+                    rendered = document(info, id: entity.id)
+                } else {
+                    rendered = try render(entity)
+                }
+                let position = entries.count
+                entries.append(DirectoryEntry(name: FileNaming.resultName(rank: position + 1, limit: request.limit, entity.summary),
+                                              attributes: rendered.attributes, cookie: Int64(position + 3)))
             }
-            entries.append(DirectoryEntry(name: FileNaming.resultName(rank: position + 1, limit: request.limit, entity.summary),
-                                          attributes: rendered.attributes, cookie: Int64(position + 3)))
         }
         let results = QueryDirectories.Results(entries: entries, computedAt: Date())
         queries.store(results, for: name)

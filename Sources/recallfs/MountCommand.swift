@@ -119,6 +119,7 @@ struct MountCommand: ParsableCommand {
 
     private func serve(mountpoint: String, plan: StorePlan, cache: String, readiness: Readiness?) throws {
         umask(0o077)  // index, WAL files and log hold screen text: 0600
+        MallocTuning.apply()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = debug ? .debug : .info

@@ -19,12 +19,23 @@ private func words(_ words: String...) -> SearchRequest {
     return request
 }
 
-private func stat(_ store: CachingStore, _ name: String) -> Int? { store.statLines.first { $0.0 == name }?.1 }
+/// A memory-only tiered cache with the given TTLs.
+private func memoryCache(search: TimeInterval = 300, entity: TimeInterval = 300, libraries: TimeInterval = 30) throws -> TieredCache {
+    var configuration = CacheConfiguration()
+    configuration.searchTTL = search
+    configuration.entityTTL = entity
+    configuration.librariesTTL = libraries
+    return try TieredCache(configuration: configuration, diskDirectory: nil)
+}
 
 @Suite struct CachingStoreTests {
     let mock = MockDocumentStore(libraries: libraries, entities: (1...5).map { entity($0) })
+    let cache: TieredCache
     let store: CachingStore
-    init() { store = CachingStore(mock) }
+    init() throws {
+        cache = try memoryCache()
+        store = CachingStore(mock, cache: cache)
+    }
 
     @Test func backendNameIsTheBase() {
         #expect(store.backendName == "mock")
@@ -38,11 +49,10 @@ private func stat(_ store: CachingStore, _ name: String) -> Int? { store.statLin
         mock.fail(with: .unavailable("down"))
         #expect(try store.search(words("meeting")) == first)  // nor is the failure: the base is not asked
         mock.fail(with: nil)
-        #expect(stat(store, "search_hits") == 2 && stat(store, "search_misses") == 1 && stat(store, "search_entries") == 1)
         #expect(try store.search(words("notes")).count == 6)  // another request is its own entry
         store.invalidate(entity: 6)
         #expect(try store.search(words("meeting")).map(\.id).first == 6)
-        #expect(stat(store, "search_invalidated") == 2)
+        #expect(try store.search(words("notes")).count == 6)
     }
 
     @Test func entitiesAreServedFromCacheUntilInvalidated() throws {
@@ -56,16 +66,18 @@ private func stat(_ store: CachingStore, _ name: String) -> Int? { store.statLin
         store.invalidate(entity: 3)
         #expect(try store.entity(id: 3)?.value(for: "ocr_result") == "changed")
         #expect(try store.entitySummary(id: 3)?.version == "v2")
-        #expect(stat(store, "entity_invalidated") == 1)
     }
 
     @Test func invalidatingOneEntityKeepsTheOthers() throws {
         _ = try store.entities(ids: [1, 2])
+        cache.put(.rendered(2), .rendered(RenderedInfo(version: "v1", name: "2-x.md", libraryID: 1, size: 10, modified: 0, changed: 0)))
+        cache.put(.rendered(1), .rendered(RenderedInfo(version: "v1", name: "1-x.md", libraryID: 1, size: 10, modified: 0, changed: 0)))
         mock.put(entity(1, "one", version: "v2"))
         mock.put(entity(2, "two", version: "v2"))
         store.invalidate(entity: 1)
-        let both = try store.entities(ids: [1, 2])
-        #expect(both.map(\.summary.version) == ["v2", "v1"])
+        #expect(try store.entities(ids: [1, 2]).map(\.summary.version) == ["v2", "v1"])
+        #expect(cache.get(.rendered(1)) == nil)  // its rendering goes too
+        #expect(cache.get(.rendered(2)) != nil)
     }
 
     @Test func mixedBatchesFetchOnlyTheMissingAndKeepTheOrder() throws {
@@ -73,30 +85,28 @@ private func stat(_ store: CachingStore, _ name: String) -> Int? { store.statLin
         mock.remove(id: 2)  // cached: still answered
         let batch = try store.entities(ids: [4, 2, 99, 1])
         #expect(batch.map(\.id) == [4, 2, 1])
-        #expect(stat(store, "entity_hits") == 1 && stat(store, "entity_entries") == 3)
+        mock.fail(with: .unavailable("down"))
+        #expect(try store.entities(ids: [1, 2, 4]).map(\.id) == [1, 2, 4])  // all three cached now
     }
 
     @Test func largeBatchesAreNotCached() throws {
         for id in Int64(6)...Int64(80) { mock.put(entity(id)) }
-        let large = Array(Int64(1)...Int64(65))
-        #expect(try store.entities(ids: large).count == 65)
-        #expect(stat(store, "entity_entries") == 0)
-        let small = Array(Int64(1)...Int64(64))
-        #expect(try store.entities(ids: small).count == 64)
-        #expect(stat(store, "entity_entries") == 64)
+        #expect(try store.entities(ids: Array(Int64(1)...Int64(65))).count == 65)
+        #expect(cache.memory.stats.entries == 0)
+        #expect(try store.entities(ids: Array(Int64(1)...Int64(64))).count == 64)
+        #expect(cache.memory.stats.entries == 64)
         // A large batch of which only a few are missing caches those few.
         #expect(try store.entities(ids: Array(Int64(1)...Int64(70))).count == 70)
-        #expect(stat(store, "entity_entries") == 70)
+        #expect(cache.memory.stats.entries == 70)
+        mock.fail(with: .unavailable("down"))
+        #expect(try store.entities(ids: Array(Int64(1)...Int64(70))).count == 70)
     }
 
-    @Test func librariesAreCached() throws {
+    @Test func librariesAreCachedAndDroppedByAnyInvalidation() throws {
         #expect(try store.libraries() == libraries)
         mock.fail(with: .unavailable("down"))
         #expect(try store.libraries() == libraries)
-        mock.fail(with: nil)
-        #expect(stat(store, "libraries_hits") == 1 && stat(store, "libraries_misses") == 1)
         store.invalidate(entity: 1)
-        mock.fail(with: .unavailable("down"))
         #expect(throws: StoreError.unavailable("down")) { try store.libraries() }
     }
 
@@ -107,47 +117,57 @@ private func stat(_ store: CachingStore, _ name: String) -> Int? { store.statLin
         #expect(try store.entitySummaries(afterID: 0, library: nil, limit: 100).map(\.id) == [1, 2, 3, 4, 5, 6])
         #expect(try store.entityCount(library: 1) == 6)
         #expect(try store.entitySummary(id: 6)?.id == 6)  // not cached: asked of the base
+        mock.fail(with: .busy("locked"))
+        #expect(throws: StoreError.busy("locked")) { try store.entitySummaries(afterID: 0, library: nil, limit: 1) }
     }
 
     @Test func errorsAreNotCached() throws {
         mock.fail(with: .busy("locked"))
         #expect(throws: StoreError.busy("locked")) { try store.search(words("meeting")) }
         #expect(throws: StoreError.busy("locked")) { try store.entities(ids: [1]) }
+        #expect(throws: StoreError.busy("locked")) { try store.libraries() }
         mock.fail(with: nil)
         #expect(try store.search(words("meeting")).count == 5)
         #expect(try store.entities(ids: [1]).count == 1)
+        #expect(try store.libraries() == libraries)
     }
 
-    @Test func zeroTTLsCacheNothing() throws {
-        var ttls = CacheTTLs()
-        ttls.search = 0; ttls.entity = 0; ttls.libraries = 0
-        let uncached = CachingStore(mock, ttls: ttls)
+    @Test func answersExpireAfterTheirTTL() throws {
+        let short = CachingStore(mock, cache: try memoryCache(search: 0.05, entity: 0.05, libraries: 0.05))
+        #expect(try short.search(words("meeting")).count == 5)
+        _ = try short.entity(id: 1)
+        mock.put(entity(6))
+        mock.put(entity(1, "changed", version: "v2"))
+        #expect(try short.search(words("meeting")).count == 5)  // still fresh
+        Thread.sleep(forTimeInterval: 0.15)
+        #expect(try short.search(words("meeting")).map(\.id) == [6, 5, 4, 3, 2])  // 1 no longer says "meeting"
+        #expect(try short.entity(id: 1)?.summary.version == "v2")
+        #expect(short.cache.memory.stats.evictions[.expired] == 2)
+    }
+
+    @Test func zeroTTLsServeNothingFromCache() throws {
+        let uncached = CachingStore(mock, cache: try memoryCache(search: 0, entity: 0, libraries: 0))
         _ = try uncached.search(words("meeting"))
         _ = try uncached.entities(ids: [1])
         _ = try uncached.libraries()
         mock.put(entity(6))
-        #expect(try uncached.search(words("meeting")).count == 6)
-        #expect(uncached.statLines.filter { $0.0.hasSuffix("_entries") }.allSatisfy { $0.1 == 0 })
+        mock.put(entity(1, "changed", version: "v2"))
+        #expect(try uncached.search(words("meeting")).map(\.id) == [6, 5, 4, 3, 2])
+        #expect(try uncached.entity(id: 1)?.summary.version == "v2")
+        #expect(uncached.cache.memory.stats.hits == 0)
     }
 
-    @Test func expiredSearchIsRecomputed() throws {
-        var ttls = CacheTTLs()
-        ttls.search = 0.05
-        let short = CachingStore(mock, ttls: ttls)
-        #expect(try short.search(words("meeting")).count == 5)
-        mock.put(entity(6))
-        Thread.sleep(forTimeInterval: 0.15)
-        #expect(try short.search(words("meeting")).count == 6)
-        #expect(stat(short, "search_expired") == 1)
-    }
-
-    @Test func statLineNames() {
-        let names = store.statLines.map(\.0)
-        var expected: [String] = []
-        for cache in ["search", "entity", "libraries"] {
-            expected += ["hits", "misses", "entries", "expired", "invalidated"].map { "\(cache)_\($0)" }
-        }
-        #expect(names == expected)
-        #expect(store.statLines.allSatisfy { $0.1 == 0 })
+    @Test func hitsAndMissesAreCounted() throws {
+        _ = try store.search(words("meeting"))
+        _ = try store.search(words("meeting"))
+        _ = try store.libraries()
+        _ = try store.libraries()
+        _ = try store.entities(ids: [1, 2])
+        _ = try store.entities(ids: [1, 2])
+        let stats = cache.memory.stats
+        #expect(stats.hits == 4 && stats.misses == 4 && stats.entries == 4)
+        store.invalidate(entity: 1)
+        #expect(cache.memory.stats.entries == 1)  // entity 2
+        #expect(cache.memory.stats.evictions[.invalidated] == 3)
     }
 }

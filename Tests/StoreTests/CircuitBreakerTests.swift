@@ -98,16 +98,24 @@ private struct Boom: Error, Equatable { var code: Int }
 
     @Test func slowBodyIsUnavailable() {
         let error = #expect(throws: StoreError.self) {
-            try Deadline.run(seconds: 0.05) { () -> Int in Thread.sleep(forTimeInterval: 1); return 1 }
+            try Deadline.run(seconds: 0.05) { () -> Int in Thread.sleep(forTimeInterval: 0.4); return 1 }
         }
         #expect(unavailableReason(error)?.contains("no answer within") == true)
     }
 
     @Test func slowFailingBodyIsAlsoUnavailable() {
         let error = #expect(throws: StoreError.self) {
-            try Deadline.run(seconds: 0.05) { () throws -> Int in Thread.sleep(forTimeInterval: 1); throw Boom(code: 1) }
+            try Deadline.run(seconds: 0.05) { () throws -> Int in Thread.sleep(forTimeInterval: 0.4); throw Boom(code: 1) }
         }
         #expect(unavailableReason(error) != nil)
+    }
+
+    /// A frozen peer leaves abandoned calls behind, each blocked until its transfer times out (the FUSE
+    /// requests during a `kill -STOP` leave one each). A new call to a peer that answers at once must still
+    /// get to run within its limit; here every call waits behind the blocked ones.
+    @Test func newBodyRunsWhileAbandonedBodiesStillBlock() {
+        for _ in 0..<8 { DispatchQueue.global().async { Thread.sleep(forTimeInterval: 0.8) } }  // what abandoned calls do
+        #expect((try? Deadline.run(seconds: 0.4) { true }) == true)
     }
 
     // MARK: - LatencyWindow

@@ -55,12 +55,23 @@ final class FailoverRig {
     }
 }
 
-private func listRequest() -> SearchRequest { SearchRequest() }
-private func wordRequest(_ words: String..., types: [String] = ["image"]) -> SearchRequest {
+func listRequest() -> SearchRequest { SearchRequest() }
+func wordRequest(_ words: String..., types: [String] = ["image"]) -> SearchRequest {
     var request = SearchRequest()
     request.words = words
     request.types = types
     return request
+}
+
+/// Polls `condition` until it holds or `seconds` pass: for counters that an abandoned (timed-out) call
+/// bumps on its own thread some time after the failover already answered.
+func eventually(within seconds: Double = 5, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while !condition() {
+        if Date() > deadline { return false }
+        usleep(10_000)
+    }
+    return true
 }
 
 /// Each operation: what FailoverStore answers, what the database answers, as comparable text.
@@ -76,7 +87,7 @@ private func operations() -> [(name: String, failover: (FailoverStore) throws ->
 
 @Suite struct FailoverStoreTests {
     @Test func healthyAPIAnswersEverything() throws {
-        let rig = try FailoverRig(budget: 2)
+        let rig = try FailoverRig(budget: 10)
         #expect(try rig.store.libraries() == FailoverRig.apiLibraries)
         #expect(try rig.store.entitySummaries(afterID: 0, library: nil, limit: 10).map(\.id) == [101, 102])
         #expect(try rig.store.search(listRequest()).map(\.id) == [102, 101])  // all local documents are images
@@ -86,12 +97,19 @@ private func operations() -> [(name: String, failover: (FailoverStore) throws ->
         #expect(rig.store.backendName == "api")
     }
 
-    static let faults: [FaultInjectingStore.Fault] = [.refused, .timeout(1.5), .serverError, .garbage, .slowFirstByte(1.5)]
+    /// Slow faults last longer than the 0.3 s budget; immediate ones get a budget that allows every retry.
+    static let faults: [FaultInjectingStore.Fault] = [.refused, .timeout(0.8), .serverError, .garbage, .slowFirstByte(0.8)]
+    static func isSlow(_ fault: FaultInjectingStore.Fault) -> Bool {
+        switch fault {
+        case .timeout, .slowFirstByte: return true
+        default: return false
+        }
+    }
 
     @Test(arguments: faults)
     func everyFaultIsAnsweredLocallyForTheSameRequest(_ fault: FaultInjectingStore.Fault) throws {
-        let slow: Bool = if case .timeout = fault { true } else if case .slowFirstByte = fault { true } else { false }
-        let budget = slow ? 0.3 : 3.0
+        let slow = Self.isSlow(fault)
+        let budget = slow ? 0.3 : 10.0
         let rig = try FailoverRig(budget: budget)
         for operation in operations() {
             let (api, store) = rig.fresh(budget: budget)
@@ -101,23 +119,24 @@ private func operations() -> [(name: String, failover: (FailoverStore) throws ->
             let stats = store.stats
             #expect(stats.failovers == 1, "\(operation.name)")
             #expect(stats.lastBackend == "sqlite", "\(operation.name)")
-            #expect(stats.localRequests == 1)
+            #expect(stats.localRequests == 1 && stats.apiRequests == 0)
             let last = try #require(stats.lastFailover, "\(operation.name)")
             #expect(last.operation == operation.name)
             #expect(!last.reason.isEmpty)
-            // Immediate failures are retried twice; a slow one spends the budget on its first try.
-            #expect(api.calls == (slow ? 1 : 3), "\(operation.name)")
-            #expect(stats.apiFailures == api.calls && stats.retries == api.calls - 1)
+            // Immediate failures are retried twice; a slow one spends the whole budget on its first try.
+            #expect(stats.apiFailures == (slow ? 1 : 3) && stats.retries == (slow ? 0 : 2), "\(operation.name)")
+            #expect(eventually { api.calls == (slow ? 1 : 3) }, "\(operation.name): \(api.calls) calls")
             #expect(store.circuit.snapshot.position == .closed)  // one failed request does not open it
+            #expect(store.circuit.snapshot.consecutiveFailures == 1)
         }
     }
 
     @Test func injectedReasonsReachLastFailover() throws {
-        let rig = try FailoverRig(budget: 3)
+        let rig = try FailoverRig(budget: 10)
         let expected: [(FaultInjectingStore.Fault, String)] = [(.refused, "connection refused"), (.serverError, "HTTP 500"),
                                                                (.garbage, "unparseable JSON")]
         for (fault, text) in expected {
-            let (api, store) = rig.fresh(budget: 3)
+            let (api, store) = rig.fresh(budget: 10)
             api.inject(fault)
             _ = try store.libraries()
             #expect(store.stats.lastFailover?.reason.contains(text) == true, "\(store.stats.lastFailover?.reason ?? "nil")")
@@ -125,7 +144,7 @@ private func operations() -> [(name: String, failover: (FailoverStore) throws ->
     }
 
     @Test func slowFirstByteWithinBudgetIsAnsweredByTheAPI() throws {
-        let rig = try FailoverRig(budget: 2)
+        let rig = try FailoverRig(budget: 10)
         rig.api.inject(.slowFirstByte(0.05))
         #expect(try rig.store.libraries() == FailoverRig.apiLibraries)
         #expect(rig.store.stats.lastBackend == "api")
@@ -135,16 +154,36 @@ private func operations() -> [(name: String, failover: (FailoverStore) throws ->
 
     @Test func timeoutLongerThanTheBudgetIsNotRetried() throws {
         let rig = try FailoverRig(budget: 0.2)
-        rig.api.inject(.timeout(3))
+        rig.api.inject(.timeout(0.6))
         #expect(try rig.store.entityCount(library: nil) == rig.localIDs.count)
-        #expect(rig.api.calls == 1)
-        #expect(rig.store.stats.retries == 0)
+        #expect(rig.store.stats.retries == 0 && rig.store.stats.apiFailures == 1)
         #expect(rig.store.stats.lastBackend == "sqlite")
         #expect(rig.store.stats.lastFailover?.reason.contains("no answer within") == true)
+        #expect(eventually { rig.api.calls == 1 })
+        Thread.sleep(forTimeInterval: 0.7)  // long enough for a retry to have shown up
+        #expect(rig.api.calls == 1)
+    }
+
+    /// After a freeze (`kill -STOP`), the calls FailoverStore abandoned at their deadline stay blocked
+    /// until their transfers time out. Once the API answers again, the health check must reach it.
+    @Test func recoveredAPIPassesItsHealthCheckWhileAbandonedCallsStillBlock() throws {
+        let rig = try FailoverRig(budget: 0.4)
+        let api = ThawingAPI(base: rig.mock, transferSeconds: 0.8)
+        let store = FailoverStore(api: api, local: rig.local, budget: 0.4)
+        let group = DispatchGroup()
+        for _ in 0..<6 {  // FUSE requests during the freeze, from FUSE's own threads
+            group.enter()
+            Thread { _ = try? store.libraries(); group.leave() }.start()
+        }
+        group.wait()
+        #expect(store.stats.failovers == 6)
+        store.checkHealth()  // the API answers health checks at once again
+        #expect(store.stats.lastHealthCheck?.ok == true, "\(store.stats.lastHealthCheck?.detail ?? "")")
+        #expect(store.circuit.snapshot.position == .closed)
     }
 
     @Test func circuitOpensAfterThresholdAndHealthCheckClosesIt() throws {
-        let rig = try FailoverRig(budget: 3)
+        let rig = try FailoverRig(budget: 10)
         rig.api.inject(.refused)
         for request in 1...3 {
             #expect(rig.store.circuit.snapshot.position == .closed)
@@ -155,16 +194,20 @@ private func operations() -> [(name: String, failover: (FailoverStore) throws ->
         #expect(opened.position == .open && opened.timesOpened == 1 && opened.openedAt != nil)
         #expect(opened.lastReason?.contains("refused") == true)
 
-        // Open: the API is not touched, the database answers.
+        // Open: the API is not touched, the database answers (counted as a failover).
         #expect(try rig.store.libraries() == (try rig.local.libraries()))
         #expect(try rig.store.entities(ids: [1]).map(\.id) == [1])
         #expect(rig.api.calls == 9)
         #expect(rig.store.stats.lastBackend == "sqlite")
+        #expect(rig.store.stats.failovers == 5 && rig.store.stats.apiFailures == 9)
+        #expect(rig.store.stats.lastFailover?.reason.hasPrefix("circuit open") == true)
+        #expect(rig.store.stats.lastFailover?.operation == "entities")
 
         // A health check that fails keeps it open; one that answers closes it.
         rig.store.checkHealth()
         #expect(rig.api.calls == 10)
         #expect(rig.store.circuit.snapshot.position == .open)
+        #expect(rig.store.circuit.snapshot.timesOpened == 1)
         #expect(rig.store.stats.lastHealthCheck?.ok == false)
         rig.api.inject(.none)
         rig.store.checkHealth()
@@ -176,7 +219,7 @@ private func operations() -> [(name: String, failover: (FailoverStore) throws ->
     }
 
     @Test func successfulRequestResetsTheFailureCount() throws {
-        let rig = try FailoverRig(budget: 3)
+        let rig = try FailoverRig(budget: 10)
         for _ in 0..<3 {
             rig.api.inject(.serverError)
             _ = try rig.store.libraries()
@@ -186,111 +229,71 @@ private func operations() -> [(name: String, failover: (FailoverStore) throws ->
         }
         #expect(rig.store.circuit.snapshot.position == .closed)
         #expect(rig.store.stats.failovers == 6)
+        #expect(rig.store.stats.lastBackend == "api")
     }
 
     @Test func failingHealthCheckOpensTheCircuit() throws {
-        let rig = try FailoverRig(budget: 0.2)
-        for fault in [FaultInjectingStore.Fault.refused, .slowFirstByte(2)] {
-            rig.api.inject(fault)
-            rig.store.checkHealth()
-            #expect(rig.store.circuit.snapshot.position == .open, "\(fault)")
-            let before = rig.api.calls
-            _ = try rig.store.entityCount(library: nil)
-            #expect(rig.api.calls == before)
-            #expect(rig.store.stats.failovers == 0)  // skipping an open circuit is not a failover
-            rig.api.inject(.none)
-            rig.store.checkHealth()
-            #expect(rig.store.circuit.snapshot.position == .closed)
-        }
-        #expect(rig.store.circuit.snapshot.timesOpened == 2)
+        let rig = try FailoverRig(budget: 10)
+        rig.api.inject(.refused)
+        rig.store.checkHealth()
+        #expect(rig.store.circuit.snapshot.position == .open)
+        #expect(rig.store.stats.lastHealthCheck?.ok == false)
+        #expect(rig.store.stats.lastHealthCheck?.detail.contains("refused") == true)
+        let before = rig.api.calls
+        #expect(try rig.store.entityCount(library: nil) == rig.localIDs.count)
+        #expect(rig.api.calls == before)
+        #expect(rig.store.stats.lastFailover?.reason.contains("health check") == true)
+        rig.api.inject(.none)
+        rig.store.checkHealth()
+        #expect(rig.store.circuit.snapshot.position == .closed)
+        #expect(rig.store.circuit.snapshot.timesOpened == 1)
+    }
+
+    @Test func healthCheckSlowerThanTheBudgetOpensTheCircuit() throws {
+        let rig = try FailoverRig(budget: 0.3)
+        rig.api.inject(.slowFirstByte(0.6))
+        rig.store.checkHealth()
+        #expect(rig.store.circuit.snapshot.position == .open)
+        #expect(rig.store.stats.lastHealthCheck?.detail.contains("no answer within") == true)
     }
 
     @Test func invalidRequestsPropagateAndAreNotFailovers() throws {
-        let rig = try FailoverRig(budget: 3)
+        let rig = try FailoverRig(budget: 10)
+        #expect(try rig.store.libraries() == FailoverRig.apiLibraries)
         rig.mock.fail(with: .invalid("no library named 'x'"))
+        rig.api.inject(.serverError)
+        _ = try rig.store.entityCount(library: nil)  // one real failure first
+        #expect(rig.store.circuit.snapshot.consecutiveFailures == 1)
+        rig.api.inject(.none)
         let error = #expect(throws: StoreError.self) { try rig.store.libraries() }
         #expect(invalidReason(error) == "no library named 'x'")
-        #expect(rig.api.calls == 1)
-        #expect(rig.store.stats.failovers == 0 && rig.store.stats.retries == 0)
-        #expect(rig.store.circuit.snapshot.consecutiveFailures == 0)
+        #expect(rig.api.calls == 5)  // 1 + 3 + 1: not retried
+        #expect(rig.store.stats.failovers == 1 && rig.store.stats.retries == 2)
+        #expect(rig.store.circuit.snapshot.consecutiveFailures == 0)  // the API did answer
     }
+}
 
-    // MARK: - Search routing
+/// An API that was frozen: transfers started during the freeze block for `transferSeconds` (until their
+/// own timeout), while the health check, asked after the thaw, answers at once.
+final class ThawingAPI: PrimaryStore {
+    let backendName = "api"
+    let location = "mock://thawing"
+    let base: MockDocumentStore
+    let transferSeconds: Double
+    init(base: MockDocumentStore, transferSeconds: Double) { self.base = base; self.transferSeconds = transferSeconds }
 
-    @Test func severalWordsAreAnsweredLocallyEvenWhenTheAPIWorks() throws {
-        let rig = try FailoverRig(budget: 2)
-        rig.store.checkHealth()
-        #expect(rig.store.stats.apiSearchWorks)
-        let before = rig.api.calls
-        let request = wordRequest("budget", "review")
-        #expect(try rig.store.search(request) == (try rig.local.search(request)))
-        #expect(try rig.store.search(request).map(\.id) == [rig.localIDs[0]])
-        #expect(rig.api.calls == before)
-        #expect(rig.store.stats.lastBackend == "sqlite" && rig.store.stats.failovers == 0)
+    private func transfer() { Thread.sleep(forTimeInterval: transferSeconds) }
+    func checkHealth(timeout: Double?) throws {}
+    func probeSearch() -> Bool { true }
+    func canAnswer(_ request: SearchRequest, imagesOnly: Bool) -> Bool { PensieveAPIStore.canAnswer(request, imagesOnly: imagesOnly) }
+    func searchIntersectingWords(_ request: SearchRequest) throws -> [SearchHit] { try search(request) }
+    func forget(id: Int64) {}
+    func libraries() throws -> [Library] { transfer(); return try base.libraries() }
+    func entitySummaries(afterID: Int64, library: Int64?, limit: Int) throws -> [EntitySummary] {
+        transfer(); return try base.entitySummaries(afterID: afterID, library: library, limit: limit)
     }
-
-    @Test func oneImageWordGoesToTheAPIOnlyWhenItsSearchWorks() throws {
-        let rig = try FailoverRig(budget: 2)
-        let request = wordRequest("budget")
-        rig.api.setSearchWorks(true)
-        rig.store.checkHealth()
-        var before = rig.api.calls
-        #expect(try rig.store.search(request).map(\.id) == [102, 101])
-        #expect(rig.api.calls == before + 1)
-        #expect(rig.store.stats.lastBackend == "api")
-
-        rig.api.setSearchWorks(false)
-        rig.store.checkHealth()
-        #expect(!rig.store.stats.apiSearchWorks)
-        before = rig.api.calls
-        #expect(try rig.store.search(request) == (try rig.local.search(request)))
-        #expect(rig.api.calls == before)
-        #expect(rig.store.stats.lastBackend == "sqlite")
-    }
-
-    @Test func listModeGoesToTheAPIWithoutAProbe() throws {
-        let rig = try FailoverRig(budget: 2)
-        #expect(try rig.store.search(listRequest()).map(\.id) == [102, 101])
-        #expect(rig.api.calls == 1 && rig.store.stats.lastBackend == "api")
-    }
-
-    @Test func listModeOverNonImagesNeedsTheImageType() throws {
-        let rig = try FailoverRig(budget: 2, textDocument: true)
-        #expect(try rig.store.search(listRequest()) == (try rig.local.search(listRequest())))
-        #expect(rig.api.calls == 0 && rig.store.stats.lastBackend == "sqlite")
-        var images = listRequest()
-        images.types = ["image"]
-        #expect(try rig.store.search(images).map(\.id) == [102, 101])
-        #expect(rig.api.calls == 1 && rig.store.stats.lastBackend == "api")
-    }
-
-    // MARK: - One side only
-
-    @Test func withoutAnAPIOnlyTheDatabaseAnswers() throws {
-        let rig = try FailoverRig(budget: 2)
-        let store = FailoverStore(api: nil, local: rig.local, budget: 2)
-        #expect(store.backendName == "sqlite")
-        #expect(try store.libraries() == (try rig.local.libraries()))
-        #expect(try store.search(wordRequest("budget")) == (try rig.local.search(wordRequest("budget"))))
-        store.checkHealth()  // nothing to check
-        #expect(store.stats.lastBackend == "sqlite" && store.stats.localRequests == 2 && store.stats.failovers == 0)
-        #expect(rig.api.calls == 0)
-    }
-
-    @Test(arguments: [FaultInjectingStore.Fault.refused, .serverError, .garbage])
-    func withoutADatabaseTheAPIErrorPropagates(_ fault: FaultInjectingStore.Fault) throws {
-        let api = FaultInjectingStore(base: MockDocumentStore(libraries: FailoverRig.apiLibraries))
-        let store = FailoverStore(api: api, local: nil, budget: 3)
-        #expect(try store.libraries() == FailoverRig.apiLibraries)
-        api.inject(fault)
-        #expect(throws: StoreError.self) { try store.libraries() }
-        #expect(throws: StoreError.self) { try store.search(wordRequest("budget", "review")) }
-        #expect(store.stats.failovers == 0)
-        #expect(throws: StoreError.self) { try store.entityCount(library: nil) }
-        #expect(store.circuit.snapshot.position == .open)
-        let calls = api.calls
-        let error = #expect(throws: StoreError.self) { try store.libraries() }
-        #expect(unavailableReason(error)?.contains("circuit open") == true)
-        #expect(api.calls == calls)
-    }
+    func entitySummary(id: Int64) throws -> EntitySummary? { transfer(); return try base.entitySummary(id: id) }
+    func entities(ids: [Int64]) throws -> [Entity] { transfer(); return try base.entities(ids: ids) }
+    func entityCount(library: Int64?) throws -> Int { transfer(); return try base.entityCount(library: library) }
+    func search(_ request: SearchRequest) throws -> [SearchHit] { transfer(); return try base.search(request) }
 }

@@ -153,11 +153,11 @@ private func listQuery(_ fs: RecallFileSystem, _ query: String) throws -> [Strin
     }
 
     @Test func eventsAlsoDropTheAnswerCacheAndTheAPIPrefetch() throws {
-        let cache = CachingStore(mock)
+        let cache = CachingStore(mock, cache: try TieredCache(configuration: CacheConfiguration(), diskDirectory: nil))
         let api = FaultInjectingStore(base: mock)
         let failover = FailoverStore(api: api, local: nil, budget: 2)
         let tree = RecallFileSystem(store: cache, board: StatusBoard(), index: nil, savedQueries: nil,
-                                    failover: failover, cache: cache)
+                                    failover: failover, caching: cache)
         let processor = EventProcessor(feeds: [ScriptedFeed("api", [.success([]), .success([event(.added, 4)])])], tree: tree)
         processor.pollOnce()
         #expect(try listQuery(tree, "budget").count == 2)

@@ -50,7 +50,7 @@ import Tree
     }
 
     @Test func statusFileNames() {
-        #expect(StatusFile.allCases.map(\.rawValue) == ["health", "health.json", "backend", "errors", "metrics", "cache", "events"])
+        #expect(StatusFile.allCases.map(\.rawValue) == ["health", "health.json", "backend", "errors", "metrics", "metrics.prom", "cache", "cache.json", "memory", "memory.json", "events"])
     }
 
     @Test func directoriesAndFiles() {

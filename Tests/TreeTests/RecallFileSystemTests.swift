@@ -249,7 +249,7 @@ final class TempDir {
 
     @Test func statusFiles() throws {
         #expect(try listAll(fs, Node.statusDirectory.inode, count: 10, plus: true).map(\.name)
-            == [".", "..", "health", "health.json", "backend", "errors", "metrics", "cache", "events"])
+            == [".", "..", "health", "health.json", "backend", "errors", "metrics", "metrics.prom", "cache", "cache.json", "memory", "memory.json", "events"])
         for file in StatusFile.allCases {
             let attributes = try fs.lookup(parent: Node.statusDirectory.inode, name: file.rawValue)
             #expect(attributes.inode == Node.statusFile(file).inode)
