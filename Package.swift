@@ -40,6 +40,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Replays a recorded cache trace through S3-FIFO and LRU (bench/cache-bench.sh).
+        .executableTarget(name: "cachesim", dependencies: ["Cache"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "CacheTests", dependencies: ["Cache", "Store"]),
         .testTarget(name: "TreeTests", dependencies: ["Tree", "Store", "Cache"]),

@@ -92,6 +92,8 @@ public final class TieredCache: Sendable {
     public let configuration: CacheConfiguration
     public let memory: MemoryTier<CacheKey, CacheValue>
     public let disk: DiskTier?
+    /// When set (`RECALLFS_CACHE_TRACE`), every get and put is appended here, for `bench/cachesim`.
+    let trace: CacheTrace?
     /// Shared with the memory tier's eviction handler, which runs outside `self`.
     final class Counters: Sendable {
         let state = Mutex((demotions: 0, promotions: 0, level: PressureLevel.normal, trims: 0))
@@ -109,6 +111,7 @@ public final class TieredCache: Sendable {
                 ? try DiskTier(directory: dir, maxBytes: configuration.diskBytes, minFreeBytes: configuration.minFreeDiskBytes) : nil
         }
         self.disk = disk
+        trace = ProcessInfo.processInfo.environment["RECALLFS_CACHE_TRACE"].flatMap(CacheTrace.init(path:))
         let counters = self.counters
         memory = MemoryTier(capacityBytes: configuration.memoryBytes) { key, value, wasRead, reason in
             guard wasRead, reason == .capacity || reason == .pressure, let disk, let diskKey = key.diskKey,
@@ -119,6 +122,7 @@ public final class TieredCache: Sendable {
     }
 
     public func get(_ key: CacheKey) -> CacheValue? {
+        trace?.record("G", key, cost: nil)
         if let value = memory.get(key) { return value }
         guard let disk, let diskKey = key.diskKey, let bytes = disk.get(diskKey) else { return nil }
         let value: CacheValue
@@ -134,6 +138,7 @@ public final class TieredCache: Sendable {
     }
 
     public func put(_ key: CacheKey, _ value: CacheValue) {
+        trace?.record("P", key, cost: value.cost)
         let admitted = memory.put(key, value, cost: value.cost, ttl: configuration.ttl(for: key), admissionLimit: admissionLimit)
         guard let disk, let diskKey = key.diskKey else { return }
         switch value {
@@ -226,3 +231,27 @@ public struct CacheConfiguration: Sendable, Equatable {
 /// heap pages to the OS under CRITICAL pressure.
 @_silgen_name("malloc_trim")
 func glibcMallocTrim(_ pad: Int) -> Int32
+
+/// An access trace: `G <key>` for a lookup, `P <key> <bytes>` for a store, one per line.
+final class CacheTrace: Sendable {
+    private let handle: Mutex<FileHandle>
+
+    init?(path: String) {
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
+              let handle = FileHandle(forWritingAtPath: path) else { return nil }
+        self.handle = Mutex(handle)
+    }
+
+    func record(_ operation: String, _ key: CacheKey, cost: Int?) {
+        let name: String
+        switch key {
+        case .chunk(let d, let v, let i): name = "chunk/\(d)/\(v.hashValue & 0xffff)/\(i)"
+        case .rendered(let d): name = "rendered/\(d)"
+        case .entity(let d): name = "entity/\(d)"
+        case .search(let r): name = "search/\(r.hashValue & 0xffffff)"
+        case .libraries: name = "libraries"
+        }
+        let line = cost.map { "\(operation) \(name) \($0)\n" } ?? "\(operation) \(name)\n"
+        handle.withLock { $0.write(Data(line.utf8)) }
+    }
+}
