@@ -42,7 +42,8 @@ public final class DiskTier: Sendable {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
             let path = directory + "/" + name
             guard name.hasSuffix(".blk") else { unlink(path); continue }  // temporaries of a crashed write
-            guard let (key, size) = Self.readHeader(path) else {
+            // A file must sit under its own key's name; one that does not (or is damaged) is dropped.
+            guard let (key, size) = Self.readHeader(path), path == Self.path(for: key, in: directory) else {
                 unlink(path)
                 loaded.stats.evictions[.corrupt, default: 0] += 1
                 continue
@@ -55,7 +56,9 @@ public final class DiskTier: Sendable {
         trim()
     }
 
-    func path(for key: String) -> String {
+    func path(for key: String) -> String { Self.path(for: key, in: directory) }
+
+    static func path(for key: String, in directory: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return directory + "/" + String(hash, radix: 16) + ".blk"
@@ -180,12 +183,18 @@ public final class DiskTier: Sendable {
         return (String(decoding: key, as: UTF8.self), Int(size))
     }
 
+    /// Entries are document chunks; anything announcing more than this is a damaged header.
+    static let maxValueBytes = 1 << 40
+
     static func parse(_ head: [UInt8]) -> (Int, Int, UInt32)? {
         guard head.count == headerSize, Array(head[0..<4]) == magic, head[4] == version else { return nil }
         func le<T: FixedWidthInteger>(_ at: Int, _: T.Type) -> T {
             head[at..<(at + MemoryLayout<T>.size)].reversed().reduce(T(0)) { $0 << 8 | T($1) }
         }
-        return (Int(le(8, UInt32.self)), Int(le(12, UInt64.self)), le(20, UInt32.self))
+        // A flipped bit in a length must read as damage, not trap in a conversion or a sum.
+        let valueLength = le(12, UInt64.self)
+        guard valueLength <= UInt64(maxValueBytes) else { return nil }
+        return (Int(le(8, UInt32.self)), Int(valueLength), le(20, UInt32.self))
     }
 
     /// The value, if the header, key, length and checksum all check out.

@@ -73,8 +73,8 @@ public enum CacheValue: Sendable {
     /// Approximate bytes held, for the memory tier's bound.
     var cost: Int {
         switch self {
-        case .bytes(let b): return b.count + 96
-        case .rendered(let r): return 160 + r.name.utf8.count + r.version.utf8.count
+        case .bytes(let b): return b.count + 320
+        case .rendered(let r): return 480 + r.name.utf8.count + r.version.utf8.count
         case .entity(let e): return 512 + e.filepath.utf8.count + e.metadata.reduce(0) { $0 + 64 + $1.key.utf8.count + $1.value.utf8.count }
         case .hits(let h): return 64 + h.count * 16
         case .libraries(let l): return 64 + l.reduce(0) { $0 + 64 + $1.name.utf8.count }

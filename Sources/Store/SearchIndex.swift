@@ -13,7 +13,6 @@ public final class SearchIndex: Sendable {
     /// Bumped when the layout or the flattening changes: an older index is rebuilt.
     static let schemaVersion = "1"
     static let batchSize = 1_000
-    static let fetchGroup = 2
 
     public let path: String
     private let writer: Mutex<SQLiteConnection>
@@ -96,13 +95,22 @@ public final class SearchIndex: Sendable {
                     try apply([], removing: gone)
                     removedIDs += gone
                 }
-                // A few entities at a time: one entity can hold megabytes of text.
-                for start in stride(from: 0, to: changed.count, by: Self.fetchGroup) {
-                    let entities = try store.entities(ids: Array(changed[start..<min(start + Self.fetchGroup, changed.count)]))
-                    try apply(entities, removing: [])
-                    addedIDs += entities.filter { known[$0.id] == nil }.map(\.id)
-                    updatedIDs += entities.filter { known[$0.id] != nil }.map(\.id)
+                // Batches sized by content: one entity can hold megabytes of text.
+                var pending: [Entity] = []
+                var pendingBytes = 0
+                func flush() throws {
+                    try apply(pending, removing: [])
+                    addedIDs += pending.filter { known[$0.id] == nil }.map(\.id)
+                    updatedIDs += pending.filter { known[$0.id] != nil }.map(\.id)
+                    pending.removeAll()
+                    pendingBytes = 0
                 }
+                try EntityBatches.forEach(changed, load: store.entities(ids:)) { entity in
+                    pending.append(entity)
+                    pendingBytes += entity.approximateBytes
+                    if pendingBytes >= EntityBatches.batchBytes || pending.count >= 256 { try flush() }
+                }
+                try flush()
                 if upper == Int64.max { break }
                 after = upper
             }

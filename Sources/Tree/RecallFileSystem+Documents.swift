@@ -12,9 +12,6 @@ struct RenderedDocument: Sendable {
 }
 
 extension RecallFileSystem {
-    /// How many entities are loaded at once for rendering.
-    static let renderGroup = 2
-
     func libraries() throws -> [Library] {
         if let cached = libraryCache.withLock({ $0 }), Date().timeIntervalSince(cached.at) < 5 { return cached.libraries }
         let fresh = try store.libraries()
@@ -62,12 +59,7 @@ extension RecallFileSystem {
                 missing.append(summary.id)
             }
         }
-        // A few entities at a time: one entity can hold megabytes of text.
-        for start in stride(from: 0, to: missing.count, by: Self.renderGroup) {
-            for entity in try store.entities(ids: Array(missing[start..<min(start + Self.renderGroup, missing.count)])) {
-                found[entity.id] = try render(entity)
-            }
-        }
+        try EntityBatches.forEach(missing, load: store.entities(ids:)) { found[$0.id] = try render($0) }
         return summaries.compactMap { found[$0.id] }
     }
 

@@ -93,20 +93,16 @@ extension RecallFileSystem {
         let hits = try store.search(request)
         var entries: [DirectoryEntry] = []
         entries.reserveCapacity(hits.count)
-        // A few entities at a time: one entity can hold megabytes of text.
-        for start in stride(from: 0, to: hits.count, by: Self.renderGroup) {
-            let group = hits[start..<min(start + Self.renderGroup, hits.count)].map(\.id)
-            for entity in try store.entities(ids: group) {
-                let rendered: RenderedDocument
-                if case .rendered(let info)? = tiered.get(.rendered(entity.id)), info.version == entity.summary.version {
-                    rendered = document(info, id: entity.id)
-                } else {
-                    rendered = try render(entity)
-                }
-                let position = entries.count
-                entries.append(DirectoryEntry(name: FileNaming.resultName(rank: position + 1, limit: request.limit, entity.summary),
-                                              attributes: rendered.attributes, cookie: Int64(position + 3)))
+        try EntityBatches.forEach(hits.map(\.id), load: store.entities(ids:)) { entity in
+            let rendered: RenderedDocument
+            if case .rendered(let info)? = tiered.get(.rendered(entity.id)), info.version == entity.summary.version {
+                rendered = document(info, id: entity.id)
+            } else {
+                rendered = try render(entity)
             }
+            let position = entries.count
+            entries.append(DirectoryEntry(name: FileNaming.resultName(rank: position + 1, limit: request.limit, entity.summary),
+                                          attributes: rendered.attributes, cookie: Int64(position + 3)))
         }
         let results = QueryDirectories.Results(entries: entries, computedAt: Date())
         queries.store(results, for: name)

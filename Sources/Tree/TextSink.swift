@@ -22,9 +22,9 @@ public struct ChunkWriter: TextSink {
     public private(set) var total = 0
 
     public init(chunkBytes: Int, emit: @escaping (_ index: Int, _ bytes: [UInt8]) -> Void) {
+        precondition(chunkBytes > 0, "chunks must hold at least one byte")
         self.chunkBytes = chunkBytes
         self.emit = emit
-        buffer.reserveCapacity(chunkBytes)
     }
 
     public mutating func write(_ text: String) {
@@ -42,7 +42,8 @@ public struct ChunkWriter: TextSink {
     public mutating func finish() { if !buffer.isEmpty { flush() } }
 
     private mutating func flush() {
-        emit(index, buffer)
+        // An exact-size copy: handing over `buffer` itself would pin its whole capacity in the cache.
+        emit(index, Array(buffer[...]))
         index += 1
         buffer.removeAll(keepingCapacity: true)
     }
