@@ -4,17 +4,30 @@ import Synchronization
 
 /// What the tiered cache holds. Document chunks may go to disk; the rest lives in memory only.
 public enum CacheKey: Hashable, Sendable {
-    /// One chunk of a rendered document, at one version.
-    case chunk(document: Int64, version: String, index: Int)
+    /// One chunk of a rendered document, at one version (hashed: versions are long strings, and there
+    /// is a key per chunk).
+    case piece(document: Int64, version: UInt64, index: Int)
     /// Size and version of a rendered document (so `stat` needs no rendering).
     case rendered(Int64)
     case entity(Int64)
     case search(SearchRequest)
     case libraries
 
+    /// The key of chunk `index` of `document` rendered at `version`.
+    public static func chunk(document: Int64, version: String, index: Int) -> CacheKey {
+        .piece(document: document, version: stableHash(version), index: index)
+    }
+
+    /// FNV-1a: stable across runs (Swift's `hashValue` is not), since disk-tier names derive from it.
+    public static func stableHash(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return hash
+    }
+
     public var kind: String {
         switch self {
-        case .chunk: return "chunk"
+        case .piece: return "chunk"
         case .rendered: return "rendered"
         case .entity: return "entity"
         case .search: return "search"
@@ -25,7 +38,7 @@ public enum CacheKey: Hashable, Sendable {
     /// The disk tier's key: chunks, and the size and version of documents that span several chunks.
     var diskKey: String? {
         switch self {
-        case .chunk(let document, let version, let index): return "doc/\(document)/\(version)/\(index)"
+        case .piece(let document, let version, let index): return "doc/\(document)/\(String(version, radix: 16))/\(index)"
         case .rendered(let document): return "doc/\(document)/info"
         default: return nil
         }
@@ -33,7 +46,7 @@ public enum CacheKey: Hashable, Sendable {
 
     var document: Int64? {
         switch self {
-        case .chunk(let document, _, _): return document
+        case .piece(let document, _, _): return document
         case .rendered(let id), .entity(let id): return id
         default: return nil
         }
@@ -73,8 +86,9 @@ public enum CacheValue: Sendable {
     /// Approximate bytes held, for the memory tier's bound.
     var cost: Int {
         switch self {
-        case .bytes(let b): return b.count + 320
-        case .rendered(let r): return 480 + r.name.utf8.count + r.version.utf8.count
+        // Measured overheads (dictionary slot, queue ticket, ghost key, allocation) come on top of the data.
+        case .bytes(let b): return b.count + 880
+        case .rendered(let r): return 1_000 + r.name.utf8.count + r.version.utf8.count
         case .entity(let e): return 512 + e.filepath.utf8.count + e.metadata.reduce(0) { $0 + 64 + $1.key.utf8.count + $1.value.utf8.count }
         case .hits(let h): return 64 + h.count * 16
         case .libraries(let l): return 64 + l.reduce(0) { $0 + 64 + $1.name.utf8.count }
@@ -222,7 +236,7 @@ public struct CacheConfiguration: Sendable, Equatable {
         case .search: return searchTTL
         case .entity: return entityTTL
         case .libraries: return librariesTTL
-        case .chunk, .rendered: return documentTTL
+        case .piece, .rendered: return documentTTL
         }
     }
 }
@@ -245,7 +259,7 @@ final class CacheTrace: Sendable {
     func record(_ operation: String, _ key: CacheKey, cost: Int?) {
         let name: String
         switch key {
-        case .chunk(let d, let v, let i): name = "chunk/\(d)/\(v.hashValue & 0xffff)/\(i)"
+        case .piece(let d, let v, let i): name = "chunk/\(d)/\(v & 0xffff)/\(i)"
         case .rendered(let d): name = "rendered/\(d)"
         case .entity(let d): name = "entity/\(d)"
         case .search(let r): name = "search/\(r.hashValue & 0xffffff)"

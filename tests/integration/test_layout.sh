@@ -9,11 +9,15 @@ search" "$(ls "$M")" "root listing"
 check ".status listed with ls -a" bash -c "ls -a '$M' | grep -qx .status"
 assert_eq "backend
 cache
+cache.json
 errors
 events
 health
 health.json
-metrics" "$(ls "$M/.status")" ".status listing"
+memory
+memory.json
+metrics
+metrics.prom" "$(ls "$M/.status")" ".status listing"
 
 db_count=$(sqlite3 "file:$PENSIEVE_DB?mode=ro" "SELECT count(*) FROM entities")
 assert_eq "$db_count" "$(ls "$M/documents" | wc -l)" "documents/ count matches the database"
@@ -88,3 +92,33 @@ assert_eq "ok" "$(cat "$M/.status/health")" "health is ok"
 assert_eq "sqlite" "$(cat "$M/.status/backend")" "backend is sqlite"
 check "health.json parses" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["status"]=="ok" and d["store"]["entities"]>0 else 1)' "$M/.status/health.json"
 assert_eq "$(cat "$M/.status/health.json" | wc -c)" "$(stat -c %s "$M/.status/health.json")" "status file size matches its bytes"
+
+# Status files for shell scripts and node_exporter: fresh on every open, sizes that match, parseable.
+hits() { awk '$1 == "hits" {print $2}' "$M/.status/cache"; }
+before=$(hits); cat "$M"/documents/* > /dev/null; cat "$M"/documents/* > /dev/null; sleep 1
+check "a shell loop sees fresh cache figures ($before -> $(hits))" test "$(hits)" -gt "$before"
+for f in cache cache.json memory memory.json metrics metrics.prom events; do
+  assert_eq "$(cat "$M/.status/$f" | wc -c)" "$(stat -c %s "$M/.status/$f")" ".status/$f size matches its bytes"
+done
+for key in hits misses hit_rate entries memory_bytes disk_bytes evictions_capacity evictions_pressure evictions_expired \
+           evictions_invalidated evictions_corrupt demotions admission_rejects; do
+  check ".status/cache has $key" grep -q "^$key [0-9.]*$" "$M/.status/cache"
+done
+for key in level source used_bytes limit_bytes available_bytes eviction_target_bytes; do
+  check ".status/memory has $key" grep -q "^$key " "$M/.status/memory"
+done
+check "metrics.prom is Prometheus text format" python3 - "$M/.status/metrics.prom" <<'PY'
+import re, sys
+lines = open(sys.argv[1]).read().splitlines()
+sample = re.compile(r'^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"(,[a-zA-Z_][a-zA-Z0-9_]*="[^"]*")*\})? -?[0-9.e+]+$')
+typed = set()
+for line in lines:
+    if line.startswith("# TYPE "):
+        typed.add(line.split()[2]); continue
+    if line.startswith("# HELP "): continue
+    assert sample.match(line), line
+    assert line.split("{")[0].split(" ")[0] in typed, line
+names = {l.split("{")[0].split(" ")[0] for l in lines if not l.startswith("#")}
+for need in ["recallfs_cache_hits_total", "recallfs_cache_evictions_total", "recallfs_memory_pressure_level", "recallfs_requests_total"]:
+    assert need in names, need
+PY
