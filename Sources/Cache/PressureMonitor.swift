@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Store
 import Synchronization
 
 /// Memory pressure, in four levels.
@@ -95,13 +96,6 @@ public final class PressureMonitor: Sendable {
 
     /// Samples every `interval` seconds on a thread of its own.
     public func start(interval: Double) {
-        let thread = Thread { [self] in
-            while true {
-                sample()
-                Thread.sleep(forTimeInterval: interval)
-            }
-        }
-        thread.name = "recallfs-pressure"
-        thread.start()
+        Periodic.run(every: interval, name: "recallfs-pressure") { [self] in sample() }
     }
 }

@@ -8,13 +8,13 @@ public enum EntityBatches {
 
     public static func forEach(_ ids: [Int64], load: ([Int64]) throws -> [Entity], _ body: (Entity) throws -> Void) throws {
         var start = 0
-        var largest = 4 << 10
+        var largest: Int?  // unknown until the first entity is loaded: it comes alone
         while start < ids.count {
-            let size = max(1, min(maxBatch, batchBytes / largest))
+            let size = largest.map { max(1, min(maxBatch, batchBytes / $0)) } ?? 1
             let batch = Array(ids[start..<min(start + size, ids.count)])
             start += batch.count
             for entity in try load(batch) {
-                largest = max(largest, entity.approximateBytes)
+                largest = max(largest ?? 0, entity.approximateBytes)
                 try body(entity)
             }
         }

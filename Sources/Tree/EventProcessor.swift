@@ -84,14 +84,7 @@ public final class EventProcessor: Sendable {
 
     /// Polls now, then every `interval` seconds, on a thread of its own.
     public func start(interval: Double) {
-        let thread = Thread { [self] in
-            while true {
-                pollOnce()
-                Thread.sleep(forTimeInterval: interval)
-            }
-        }
-        thread.name = "recallfs-events"
-        thread.start()
+        Periodic.run(every: interval, name: "recallfs-events") { [self] in pollOnce() }
     }
 }
 

@@ -167,7 +167,7 @@ struct MountCommand: ParsableCommand {
         events.start(interval: pollInterval)
         pressure.start(interval: configuration.sampleInterval)
         logger.info("cache: memory \(configuration.memoryBytes >> 20) MB, disk \(configuration.diskBytes >> 20) MB (preset \(configuration.preset)); memory signal: \(pressure.latest?.source ?? "none")")
-        Background.every(healthInterval, name: "recallfs-health") { stores.failover.checkHealth() }
+        Periodic.run(every: healthInterval, name: "recallfs-health", immediately: false) { stores.failover.checkHealth() }
         let result = session.run()
         logger.info("unmounted \(mountpoint) (loop result \(result))")
     }
@@ -179,18 +179,4 @@ enum Settings {
         ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
     }
     static func double(_ name: String) -> Double? { string(name).flatMap(Double.init) }
-}
-
-/// Runs `body` every `interval` seconds on a thread of its own, first after one interval.
-enum Background {
-    static func every(_ interval: Double, name: String, _ body: @escaping @Sendable () -> Void) {
-        let thread = Thread {
-            while true {
-                Thread.sleep(forTimeInterval: interval)
-                body()
-            }
-        }
-        thread.name = name
-        thread.start()
-    }
 }

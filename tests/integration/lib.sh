@@ -67,3 +67,23 @@ cleanup_mounts() {
 
 # errno_of CMD...: runs a command and prints its stderr (to match "Invalid argument" etc.).
 stderr_of() { "$@" 2>&1 >/dev/null; }
+
+# synthetic_db DB COUNT GROUP EXT: a Pensieve-format database (schema from `recallfs index`) with COUNT
+# entities of file type group GROUP, one a minute from 2026-01-01; the SQL on stdin then adds their
+# metadata (it runs inside the same transaction, after the entities exist).
+synthetic_db() {
+  local db="$1" count="$2" group="$3" ext="$4"
+  mkdir -p "$WORK/empty"
+  "$RECALLFS_BIN" index "$WORK/empty" --db "$db" --library big > /dev/null || return 1
+  { cat <<SQL
+PRAGMA journal_mode=WAL;
+BEGIN;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $count)
+INSERT INTO entities(id, filepath, filename, size, file_created_at, file_last_modified_at, file_type, file_type_group, library_id, folder_id)
+SELECT i, '/big/' || i || '.$ext', i || '.$ext', 1000, strftime('%Y-%m-%d %H:%M:%S.000000', 1767225600 + i * 60, 'unixepoch'),
+       strftime('%Y-%m-%d %H:%M:%S.000000', 1767225600 + i * 60, 'unixepoch'), '$ext', '$group', 1, 1 FROM n;
+SQL
+    cat
+    echo "COMMIT;"
+  } | sqlite3 "$db" > /dev/null
+}

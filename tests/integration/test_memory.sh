@@ -6,21 +6,12 @@ LIMIT=$((256 << 20))
 DOCS=${MEMORY_TEST_DOCS:-240}      # x ~9.6 MB each: over 2 GB
 DB="$WORK/big.db"
 
-# Pensieve-format database (schema from `recallfs index`), documents of ~10.5 MB of text each.
-mkdir -p "$WORK/empty"
-"$RECALLFS_BIN" index "$WORK/empty" --db "$DB" --library big > /dev/null || { fail "create schema"; return; }
-sqlite3 "$DB" > /dev/null <<SQL
-PRAGMA journal_mode=WAL;
-BEGIN;
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $DOCS)
-INSERT INTO entities(id, filepath, filename, size, file_created_at, file_last_modified_at, file_type, file_type_group, library_id, folder_id)
-SELECT i, '/big/doc-' || i || '.txt', 'doc-' || i || '.txt', 0, strftime('%Y-%m-%d %H:%M:%S.000000', 1767225600 + i * 60, 'unixepoch'),
-       strftime('%Y-%m-%d %H:%M:%S.000000', 1767225600 + i * 60, 'unixepoch'), 'txt', 'text', 1, 1 FROM n;
+# Documents of ~9.6 MB of text each.
+synthetic_db "$DB" "$DOCS" text txt <<SQL || { fail "create the database"; return; }
 INSERT INTO metadata_entries(entity_id, "key", value, source_type, source, data_type)
 SELECT id, 'text', 'document ' || id || char(10) ||
        replace(hex(zeroblob(437000)), '00', 'the quick brown fox ' || (id % 7) || char(10)), 'SYSTEM_GENERATED', 'test', 'TEXT_DATA'
 FROM entities;
-COMMIT;
 SQL
 total=$(sqlite3 "$DB" "SELECT sum(length(value)) FROM metadata_entries")
 echo "   $DOCS documents, $((total >> 20)) MB of text"

@@ -1,22 +1,12 @@
 # 100 000 entities list fully, in pages, and the daemon's memory stays bounded.
 N=${SCALE_ENTITIES:-100000}
 DB="$WORK/big.db"
-mkdir -p "$WORK/empty"
-"$RECALLFS_BIN" index "$WORK/empty" --db "$DB" --library big > /dev/null || { fail "create schema"; return; }
-sqlite3 "$DB" > /dev/null <<SQL
-PRAGMA journal_mode=WAL;
-BEGIN;
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $N)
-INSERT INTO entities(id, filepath, filename, size, file_created_at, file_last_modified_at, file_type, file_type_group, library_id, folder_id)
-SELECT i, '/shots/s-' || i || '.webp', 's-' || i || '.webp', 1000,
-       strftime('%Y-%m-%d %H:%M:%S.000000', 1767225600 + i * 60, 'unixepoch'),
-       strftime('%Y-%m-%d %H:%M:%S.000000', 1767225600 + i * 60, 'unixepoch'), 'webp', 'image', 1, 1 FROM n;
+synthetic_db "$DB" "$N" image webp <<SQL || { fail "create the database"; return; }
 INSERT INTO metadata_entries(entity_id, "key", value, source_type, source, data_type)
 SELECT id, 'active_app', CASE id % 3 WHEN 0 THEN 'Firefox' WHEN 1 THEN 'Terminal' ELSE 'Code' END, 'PLUGIN_GENERATED', 'system_generated', 'TEXT_DATA' FROM entities;
 INSERT INTO metadata_entries(entity_id, "key", value, source_type, source, data_type)
 SELECT id, 'ocr_result', '[{"dt_boxes": [], "rec_txt": "line one of screenshot ' || id || '", "score": 0.9}, {"dt_boxes": [], "rec_txt": "' ||
        CASE WHEN id = $N / 2 THEN 'the needle' ELSE 'plain hay' END || '", "score": 0.9}]', 'PLUGIN_GENERATED', 'ocr', 'JSON_DATA' FROM entities;
-COMMIT;
 SQL
 M="$WORK/mnt"
 mount_fs "$M" "$DB" --cache-memory 64M || { fail "mount"; return; }
