@@ -61,6 +61,11 @@ hot=$(ls "$MNT/documents" | awk -F- '$1 > 24 && $1 <= 44' | sed "s#^#$MNT/docume
 for _ in 1 2 3; do cat $hot > /dev/null; done
 grep -r -c fox "$MNT/documents" > /dev/null
 for _ in 1 2 3; do cat $hot > /dev/null; done
+# The cost of sampling memory pressure every second (and polling for changes): an idle daemon's CPU.
+pid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$MNT/.status/health.json")
+ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+t0=$(ticks); sleep 10; t1=$(ticks)
+idle_cpu=$(awk -v d=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", d / hz / 10 * 100 }')
 fusermount3 -u "$MNT"; sleep 0.5
 
 printf '\nRecallFS cache benchmark (%s), %d MB in 24 large documents\n' "$(date -u +%Y-%m-%d)" $((bytes >> 20))
@@ -70,4 +75,5 @@ if [[ "$daemon" != "n/a" ]]; then
   printf '  cat after drop_caches (memory tier)  %6s MB/s   throughput %5.2fx tmpfs\n' "$(mbps $daemon)" "$(awk -v a=$tmpfs -v b=$daemon 'BEGIN{print a/b}')"
 fi
 printf '  grep -r, 200-result query dir       %7s s     time %5.2fx tmpfs (%s s)\n' "$(secs $gq)" "$(awk -v a=$gq -v b=$gt 'BEGIN{print a/b}')" "$(secs $gt)"
+printf '  idle daemon CPU (pressure sampling 1/s, change polling)  %s%% of one core over 10 s\n' "$idle_cpu"
 "$SIM" "$WORK/trace" 4 16 64

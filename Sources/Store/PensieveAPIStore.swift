@@ -151,10 +151,12 @@ public final class PensieveAPIStore: DocumentStore {
 
     public func entitySummaries(afterID: Int64, library: Int64?, limit: Int) throws -> [EntitySummary] {
         let folders = try libraryState().folders.filter { library == nil || $0.library == library }
-        var merged: [(folder: Folder, offset: Int, entity: Entity)] = []
+        var merged: [(folder: Folder, entity: Entity)] = []
+        var starts: [Folder: Int] = [:]
         for folder in folders {
             let start = try offset(in: folder, after: afterID)
-            merged += try entities(in: folder, from: start, count: limit).map { (folder, start, $0) }
+            starts[folder] = start
+            merged += try entities(in: folder, from: start, count: limit).map { (folder, $0) }
         }
         merged.sort { $0.entity.id < $1.entity.id }
         let taken = Array(merged.prefix(limit))
@@ -162,8 +164,7 @@ public final class PensieveAPIStore: DocumentStore {
             state.withLock { s in
                 if s.hints.count > 1_000 { s.hints.removeAll() }
                 for folder in folders {
-                    let start = merged.first { $0.folder == folder }?.offset ?? (try? offset(in: folder, after: afterID)) ?? 0
-                    s.hints[folder] = (lastID, start + taken.filter { $0.folder == folder }.count)
+                    s.hints[folder] = (lastID, starts[folder, default: 0] + taken.filter { $0.folder == folder }.count)
                 }
             }
         }

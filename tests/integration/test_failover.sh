@@ -50,6 +50,17 @@ check "new entity appears in documents/" bash -c "ls '$M/documents' | grep -q '^
 check "the event is in .status/events" wait_for 5 grep -q "entity_added $new" "$M/.status/events"
 check "new document has its OCR" grep -q "a wombat in the garden" "$M/documents/$new-"*
 
+# An update and a removal through the API reach the mount without a remount.
+curl -sf -X PATCH "$API/api/entities/$new/metadata" -H 'content-type: application/json' \
+  -d '{"metadata_entries": [{"key": "note", "value": "patched platypus", "source": "user", "data_type": "text"}]}' > /dev/null \
+  || fail "PATCH entity $new"
+check "an updated document shows the change after a poll" wait_for 15 bash -c "grep -q 'patched platypus' '$M/documents/$new-'*"
+check "the update is in .status/events" wait_for 5 grep -q "entity_updated $new" "$M/.status/events"
+curl -sf -X DELETE "$API/api/libraries/$lid/entities/$new" > /dev/null || fail "DELETE entity $new"
+check "a removed document leaves documents/" wait_for 15 bash -c "! ls '$M/documents' | grep -q '^$new-'"
+check "a removed document leaves ls search/wombat" wait_for 15 bash -c "! ls '$M/search/wombat' | grep -q -- '-$new-'"
+check "the removal is in .status/events" wait_for 5 grep -q "entity_removed $new" "$M/.status/events"
+
 # kill -9: the next reads succeed from SQLite, health says degraded, failovers are counted.
 kill -9 "$(pensieve_pid)"
 check "reads succeed after kill -9 of the API" reads_ok "$M"
@@ -90,5 +101,13 @@ curl -sf "http://127.0.0.1:$PORT/__fault/500?paths=/api/search" > /dev/null
 check "probe notices broken search" wait_for 10 grep -q '"search_works" : false' "$P/.status/health.json"
 assert_eq "$(ls "$L/search/zebra")" "$(ls "$P/search/zebra")" "word search answered locally when /api/search is broken"
 curl -sf "http://127.0.0.1:$PORT/__fault/pass" > /dev/null
+# Reads are batched: a cold mount lists and stats every document in a few HTTP calls, not one per file.
+proxied_requests() { curl -sf "http://127.0.0.1:$PORT/__stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"])'; }
+Q="$WORK/batched"
+CACHE_DIR="$WORK/cache-batched" mount_fs "$Q" "$PENSIEVE_DB" --api "http://127.0.0.1:$PORT" "${FAST[@]}" || fail "mount for batching"
+before=$(proxied_requests)
+count=$(ls -l "$Q/documents" | grep -c '^-')
+calls=$(( $(proxied_requests) - before ))
+check "ls -l of $count documents made $calls HTTP calls (fewer than one per 4 files)" test $((calls * 4)) -lt "$count"
 kill "$proxy"; wait "$proxy" 2>/dev/null
 check "failovers counted behind the proxy" test "$(metric "$P" failovers_total)" -gt 0
