@@ -37,6 +37,4 @@ extension RecallFileSystem {
         kernel.invalidateInode(Node.documents.inode)
     }
 
-    /// Forgets cached query results (kept for callers that only know the index changed).
-    public func invalidateSearchResults() { apply([]) }
 }

@@ -12,10 +12,10 @@ extension RecallFileSystem {
                 let child: Node? = ["README": .readme, "documents": .documents, "libraries": .libraries,
                                     "search": .search, ".status": .statusDirectory][name]
                 guard let child else { throw FSError(ENOENT) }
-                return child == .readme ? try attributesUnrecorded(child) : directoryAttributes(child)
+                return child == .readme ? try attributes(child.inode) : directoryAttributes(child)
             case .statusDirectory:
                 guard let file = StatusFile(rawValue: name) else { throw FSError(ENOENT) }
-                return try attributesUnrecorded(.statusFile(file))
+                return try attributes(Node.statusFile(file).inode)
             case .documents:
                 return try documentEntry(name, library: nil)
             case .libraries:
@@ -37,10 +37,6 @@ extension RecallFileSystem {
                 throw FSError(ENOTDIR)
             }
         }
-    }
-
-    private func attributesUnrecorded(_ node: Node) throws -> NodeAttributes {
-        do { return try attributes(node.inode) } catch { throw error }
     }
 
     /// A document in `documents/` or `libraries/<name>/`, found by the id its name starts with. Any

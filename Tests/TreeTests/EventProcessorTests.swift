@@ -206,7 +206,7 @@ private func listQuery(_ fs: RecallFileSystem, _ query: String) throws -> [Strin
     @Test func applyWithoutANotifierStillDropsCaches() throws {
         #expect(try listQuery(fs, "lunch").count == 1)
         mock.put(entity(5, "lunch again"))
-        fs.invalidateSearchResults()
+        fs.apply([event(.added, 5)])
         #expect(try listQuery(fs, "lunch").count == 2)
     }
 }
