@@ -36,6 +36,10 @@ public final class FailoverStore: DocumentStore {
         public var localLatency = LatencyWindow()
         /// Whether `/api/search` answers word queries (false on a stock Pensieve 0.37.0).
         public var apiSearchWorks = false
+        /// Whether the API's folder listings hold every entity the database has. They do not when some
+        /// entities sit in folders that `/api/libraries` does not list (Pensieve shows DEFAULT folders
+        /// only); listings then come from the database.
+        public var apiListingComplete = true
         public var lastHealthCheck: (at: Date, ok: Bool, detail: String)?
     }
     private let state = Mutex(Stats())
@@ -59,8 +63,17 @@ public final class FailoverStore: DocumentStore {
         do {
             try Deadline.run(seconds: budget) { try api.checkHealth(timeout: nil) }
             let searchWorks = api.probeSearch()
+            // The database is counted first: entities only get added through the API meanwhile, so an
+            // API total below the database's means the API cannot list some of them.
+            var listingComplete = true
+            if let local, let stored = try? local.entityCount(library: nil),
+               let listed = try? Deadline.run(seconds: budget, { try api.entityCount(library: nil) }) {
+                listingComplete = listed >= stored
+            }
             circuit.healthCheckSucceeded()
-            state.withLock { $0.apiSearchWorks = searchWorks; $0.lastHealthCheck = (Date(), true, searchWorks ? "ok" : "ok; word search broken (HTTP 500), using the local index") }
+            var detail = searchWorks ? "ok" : "ok; word search broken (HTTP 500), using the local index"
+            if !listingComplete { detail += "; API listings miss entities (folders it does not show), listing from SQLite" }
+            state.withLock { $0.apiSearchWorks = searchWorks; $0.apiListingComplete = listingComplete; $0.lastHealthCheck = (Date(), true, detail) }
         } catch {
             circuit.healthCheckFailed("health check: \(error)")
             state.withLock { $0.lastHealthCheck = (Date(), false, "\(error)") }
@@ -126,9 +139,13 @@ public final class FailoverStore: DocumentStore {
         try run("libraries", api: { try $0.libraries() }, local: { try $0.libraries() })
     }
 
+    /// Listings and counts go to the API only while its listings are complete (see `apiListingComplete`).
+    private var listingAPI: Bool { local == nil || state.withLock { $0.apiListingComplete } }
+
     public func entitySummaries(afterID: Int64, library: Int64?, limit: Int) throws -> [EntitySummary] {
-        try run("list", api: { try $0.entitySummaries(afterID: afterID, library: library, limit: limit) },
-                local: { try $0.entitySummaries(afterID: afterID, library: library, limit: limit) })
+        var apiCall: (@Sendable (any PrimaryStore) throws -> [EntitySummary])?
+        if listingAPI { apiCall = { api in try api.entitySummaries(afterID: afterID, library: library, limit: limit) } }
+        return try run("list", api: apiCall, local: { try $0.entitySummaries(afterID: afterID, library: library, limit: limit) })
     }
 
     public func entitySummary(id: Int64) throws -> EntitySummary? {
@@ -140,7 +157,9 @@ public final class FailoverStore: DocumentStore {
     }
 
     public func entityCount(library: Int64?) throws -> Int {
-        try run("count", api: { try $0.entityCount(library: library) }, local: { try $0.entityCount(library: library) })
+        var apiCall: (@Sendable (any PrimaryStore) throws -> Int)?
+        if listingAPI { apiCall = { api in try api.entityCount(library: library) } }
+        return try run("count", api: apiCall, local: { try $0.entityCount(library: library) })
     }
 
     public func search(_ request: SearchRequest) throws -> [SearchHit] {

@@ -26,6 +26,7 @@ extension RecallFileSystem {
             let f = failover.stats
             let circuit = failover.circuit.snapshot
             var api: [String: Any] = ["configured": failover.api != nil, "search_works": f.apiSearchWorks,
+                                      "listing_complete": f.apiListingComplete,
                                       "requests": f.apiRequests, "failures": f.apiFailures,
                                       "latency_ms": ["p50": round3(f.apiLatency.percentiles.p50), "p95": round3(f.apiLatency.percentiles.p95)]]
             if let url = failover.api?.location { api["url"] = url }

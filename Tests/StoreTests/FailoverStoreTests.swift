@@ -214,8 +214,28 @@ private func operations() -> [(name: String, failover: (FailoverStore) throws ->
         #expect(rig.store.circuit.snapshot.position == .closed)
         #expect(rig.store.stats.lastHealthCheck?.ok == true)
         #expect(try rig.store.libraries() == FailoverRig.apiLibraries)
-        #expect(rig.api.calls == 12)
+        #expect(rig.api.calls == 13)  // the health check also compares entity counts
         #expect(rig.store.stats.lastBackend == "api")
+    }
+
+    /// Pensieve lists only DEFAULT folders: when the API's total is below the database's, listings and
+    /// counts come from the database (which has them all), while other reads still try the API.
+    @Test func incompleteAPIListingsAreAnsweredLocally() throws {
+        let rig = try FailoverRig(budget: 10)  // the API lists 2 entities, the database holds 3
+        #expect(try rig.store.entitySummaries(afterID: 0, library: nil, limit: 10).map(\.id) == [101, 102])
+        rig.store.checkHealth()
+        #expect(rig.store.stats.apiListingComplete == false)
+        #expect(rig.store.stats.lastHealthCheck?.detail.contains("listing from SQLite") == true)
+        #expect(try rig.store.entitySummaries(afterID: 0, library: nil, limit: 10).map(\.id) == rig.localIDs)
+        #expect(rig.store.stats.lastBackend == "sqlite")
+        #expect(try rig.store.entityCount(library: nil) == rig.localIDs.count)
+        _ = try rig.store.libraries()
+        #expect(rig.store.stats.lastBackend == "api")
+        // Once the API lists as many as the database, listings go back to it.
+        rig.mock.put(FailoverRig.apiEntity(103, "third"))
+        rig.store.checkHealth()
+        #expect(rig.store.stats.apiListingComplete)
+        #expect(try rig.store.entitySummaries(afterID: 0, library: nil, limit: 10).map(\.id) == [101, 102, 103])
     }
 
     @Test func successfulRequestResetsTheFailureCount() throws {
