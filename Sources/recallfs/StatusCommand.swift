@@ -21,7 +21,9 @@ struct StatusCommand: ParsableCommand {
         }, uniquingKeysWith: { first, _ in first })
     }
 
-    static func megabytes(_ bytes: String?) -> String { bytes.flatMap(Int.init).map { String($0 >> 20) } ?? "?" }
+    static func megabytes(_ bytes: String?) -> String {
+        bytes.flatMap(Double.init).map { String(format: "%.1f", $0 / 1_048_576) } ?? "?"
+    }
 
     func run() throws {
         let path = Mountpoint.absolute(mountpoint)
@@ -33,12 +35,12 @@ struct StatusCommand: ParsableCommand {
                 .trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
         }
         let store = json["store"] as? [String: Any] ?? [:]
-        let latency = store["latency_ms"] as? [String: Any] ?? [:]
+        let latency = json["latency_ms"] as? [String: Any] ?? [:]
         let index = json["index"] as? [String: Any] ?? [:]
         print("health:    \(read("health"))")
         print("backend:   \(read("backend"))  (\(json["database"] ?? "?"))")
         print("documents: \(store["entities"] ?? "?") in \(store["libraries"] ?? "?") libraries; index \(index["documents"] ?? "?") (ready: \((index["ready"] as? Bool).map { $0 ? "yes" : "no" } ?? "?"))")
-        print("latency:   p50 \(latency["p50"] ?? "?") ms, p95 \(latency["p95"] ?? "?") ms over \(store["requests"] ?? 0) store calls")
+        print("latency:   p50 \(latency["p50"] ?? "?") ms, p95 \(latency["p95"] ?? "?") ms over \(json["requests"] ?? 0) store calls")
         print("queries:   \(json["saved_queries"] ?? 0) saved")
         let cache = Self.pairs(read("cache"))
         let memory = Self.pairs(read("memory"))
