@@ -94,6 +94,9 @@ public struct PressureSignal: Sendable {
                        stallPercent: stall(procRoot + "/pressure/memory"))
     }
 
+    /// The machine as a whole (meminfo, with PSI when readable), whatever `read()` chose.
+    public func system() -> Reading? { systemWide() }
+
     func systemWide() -> Reading? {
         let info = table(procRoot + "/meminfo")
         guard let total = info["MemTotal"], let available = info["MemAvailable"] else { return nil }

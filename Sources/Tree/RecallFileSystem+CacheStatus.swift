@@ -58,6 +58,10 @@ extension RecallFileSystem {
         } else {
             lines.append(("source", "none"))
         }
+        if let system = (pressure?.signal ?? PressureSignal()).system() {  // the machine, next to a cgroup's view
+            lines += [("system_used_bytes", String(system.usedBytes)), ("system_total_bytes", String(system.limitBytes)),
+                      ("system_available_bytes", String(system.availableBytes))]
+        }
         lines += [("eviction_target_bytes", String(tiered.memory.target)), ("cache_memory_bytes", String(tiered.memory.capacity)),
                   ("level_changes", String(pressure?.transitions ?? 0)), ("samples", String(pressure?.samples.count ?? 0))]
         return lines
