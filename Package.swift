@@ -42,8 +42,10 @@ let package = Package(
         ]),
         // Replays a recorded cache trace through S3-FIFO and LRU (bench/cache-bench.sh).
         .executableTarget(name: "cachesim", dependencies: ["Cache"]),
+        // Helpers shared by the test targets (a seeded random generator).
+        .target(name: "TestSupport", path: "Sources/TestSupport"),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "CacheTests", dependencies: ["Cache", "Store"]),
-        .testTarget(name: "TreeTests", dependencies: ["Tree", "Store", "Cache"]),
+        .testTarget(name: "CacheTests", dependencies: ["Cache", "Store", "TestSupport"]),
+        .testTarget(name: "TreeTests", dependencies: ["Tree", "Store", "Cache", "TestSupport"]),
     ]
 )
