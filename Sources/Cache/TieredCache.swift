@@ -89,7 +89,7 @@ public enum CacheValue: Sendable {
         // Measured overheads (dictionary slot, queue ticket, ghost key, allocation) come on top of the data.
         case .bytes(let b): return b.count + 880
         case .rendered(let r): return 1_000 + r.name.utf8.count + r.version.utf8.count
-        case .entity(let e): return 512 + e.filepath.utf8.count + e.metadata.reduce(0) { $0 + 64 + $1.key.utf8.count + $1.value.utf8.count }
+        case .entity(let e): return 256 + e.approximateBytes
         case .hits(let h): return 64 + h.count * 16
         case .libraries(let l): return 64 + l.reduce(0) { $0 + 64 + $1.name.utf8.count }
         }

@@ -158,10 +158,4 @@ public final class PensieveSQLiteStore: DocumentStore {
         guard let ids = try? libraryIDs(named: names) else { return false }
         return try index.onlyImages(libraryIDs: ids)
     }
-
-    /// Streams `(id, version)` for every entity with `id > afterID`, ascending, at most `limit`:
-    /// what `SearchIndex.synchronize` compares against its own rows.
-    public func versions(afterID: Int64, limit: Int) throws -> [(id: Int64, version: String)] {
-        try entitySummaries(afterID: afterID, library: nil, limit: limit).map { ($0.id, $0.version) }
-    }
 }

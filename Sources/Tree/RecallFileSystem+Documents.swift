@@ -12,12 +12,8 @@ struct RenderedDocument: Sendable {
 }
 
 extension RecallFileSystem {
-    func libraries() throws -> [Library] {
-        if let cached = libraryCache.withLock({ $0 }), Date().timeIntervalSince(cached.at) < 5 { return cached.libraries }
-        let fresh = try store.libraries()
-        libraryCache.withLock { $0 = (Date(), fresh) }
-        return fresh
-    }
+    /// The library list (cached by the `CachingStore` under `store` in the daemon).
+    func libraries() throws -> [Library] { try store.libraries() }
 
     func document(_ info: RenderedInfo, id: Int64) -> RenderedDocument {
         RenderedDocument(info: info, attributes: fileAttributes(.document(id), size: info.size, modified: info.modified,

@@ -26,7 +26,6 @@ extension RecallFileSystem {
             openedVersions.withLock { _ = $0.removeValue(forKey: change.id) }
             if change.kind != .added { kernel?.invalidateInode(node.inode) }
         }
-        libraryCache.withLock { $0 = nil }
         // Result names carry ranks, so every cached result list may now name other documents.
         for (slot, entries) in queries.invalidateResults() {
             staleEntries += entries.map { (Node.query(slot).inode, $0.name) }

@@ -28,7 +28,6 @@ public final class RecallFileSystem: Sendable {
     /// Rendered documents (in chunks), entities and search results, in memory and on disk.
     public let tiered: TieredCache
     let handles = HandleTable()
-    let libraryCache = Mutex<(at: Date, libraries: [Library])?>(nil)
     /// Version of each document at its last open: an unchanged document keeps its page cache.
     let openedVersions = Mutex<[Int64: String]>([:])
     let mountedAt = Int64(Date().timeIntervalSince1970)

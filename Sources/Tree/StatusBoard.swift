@@ -76,9 +76,6 @@ public final class StatusBoard: Sendable {
     public var errors: [ErrorRecord] { state.withLock { $0.errors } }
     var snapshot: State { state.withLock { $0 } }
 
-    /// p50 and p95 of the kept store latencies, in milliseconds.
-    public var latencyPercentiles: (p50: Double, p95: Double) { state.withLock { $0.requests.percentiles } }
-
     static func errnoName(_ errno: Int32) -> String {
         switch errno {
         case EINVAL: return "EINVAL"
