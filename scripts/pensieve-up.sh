@@ -41,16 +41,24 @@ stop_server() {
 install_venv() {
   "$PY" -c 'import sqlite3,sys; c=sqlite3.connect(":memory:"); sys.exit(0 if hasattr(c,"enable_load_extension") else 1)' \
     || { echo "ERROR: $PY's sqlite3 lacks enable_load_extension (needed by Pensieve's libsimple)" >&2; exit 1; }
-  if [[ ! -x "$VENV/bin/python" ]] || ! "$VENV/bin/python" -c 'import memos' 2>/dev/null; then
+  # Every version comes from scripts/pensieve-constraints.txt, a `pip freeze` of a set that passed:
+  # an unpinned install broke once when SQLAlchemy 2.1 came out (logfire's instrumentation refuses it
+  # and the server dies at start). A venv built from another lock is rebuilt.
+  local lock="$HERE/pensieve-constraints.txt" stamp="$VENV/.recallfs-lock.sha256" want
+  want="$(sha256sum "$lock" | cut -d' ' -f1)"
+  if [[ ! -x "$VENV/bin/python" ]] || [[ "$(cat "$stamp" 2>/dev/null)" != "$want" ]] \
+      || ! "$VENV/bin/python" -c 'import memos' 2>/dev/null; then
+    rm -rf "$VENV"
     mkdir -p "$(dirname "$VENV")"
     "$PY" -m venv "$VENV"
     # The minimal runtime set for `memos serve` without torch. memos imports pyyaml and tqdm
     # without declaring them.
-    "$VENV/bin/pip" install -q --disable-pip-version-check fastapi uvicorn httpx "pydantic>=2" \
-      "pydantic-settings>=2.6" "sqlalchemy>=2" alembic "typer>=0.13" tabulate tqdm pyyaml watchdog \
-      psutil py-cpuinfo numpy pillow piexif imagehash mss opencv-python-headless "sqlite_vec>=0.1.6" \
+    "$VENV/bin/pip" install -q --disable-pip-version-check -c "$lock" fastapi uvicorn httpx pydantic \
+      pydantic-settings sqlalchemy alembic typer tabulate tqdm pyyaml watchdog \
+      psutil py-cpuinfo numpy pillow piexif imagehash mss opencv-python-headless sqlite_vec \
       jieba "logfire[fastapi,sqlalchemy]"
-    "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps "memos==0.37.0"
+    "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps -c "$lock" memos
+    echo "$want" > "$stamp"
   fi
   # The 0.37.0 wheel omits plugins/structured_vlm/prompt_v1.txt, which the server reads at start.
   local prompt
