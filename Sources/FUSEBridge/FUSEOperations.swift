@@ -24,6 +24,13 @@ private func entryParam(_ tree: RecallFileSystem, _ attributes: NodeAttributes) 
 
 private func name(_ pointer: UnsafePointer<CChar>?) -> String { pointer.map { String(cString: $0) } ?? "" }
 
+/// The name of a lookup, mkdir or rmdir, checked as bytes (see `RecallFileSystem.decodeName`).
+private func checkedName(_ fs: RecallFileSystem, _ pointer: UnsafePointer<CChar>?, parent: fuse_ino_t,
+                         _ operation: String) throws(FSError) -> String {
+    guard let pointer else { throw FSError(EINVAL) }
+    return try fs.decodeName(UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)), parent: parent, operation: operation)
+}
+
 func opInit(_ userdata: UnsafeMutableRawPointer?, _ conn: UnsafeMutablePointer<fuse_conn_info>?) {
     guard let conn else { return }
     let wanted = UInt32(FUSE_CAP_READDIRPLUS)
@@ -35,7 +42,7 @@ func opInit(_ userdata: UnsafeMutableRawPointer?, _ conn: UnsafeMutablePointer<f
 func opLookup(_ req: fuse_req_t?, _ parent: fuse_ino_t, _ rawName: UnsafePointer<CChar>?) {
     let fs = tree(req)
     do {
-        var entry = entryParam(fs, try fs.lookup(parent: parent, name: name(rawName)))
+        var entry = entryParam(fs, try fs.lookup(parent: parent, name: checkedName(fs, rawName, parent: parent, "lookup")))
         fuse_reply_entry(req, &entry)
     } catch { fail(req, error) }
 }
@@ -110,14 +117,15 @@ func opReaddirplus(_ req: fuse_req_t?, _ ino: fuse_ino_t, _ size: Int, _ offset:
 func opMkdir(_ req: fuse_req_t?, _ parent: fuse_ino_t, _ rawName: UnsafePointer<CChar>?, _ mode: mode_t) {
     let fs = tree(req)
     do {
-        var entry = entryParam(fs, try fs.makeDirectory(parent: parent, name: name(rawName)))
+        var entry = entryParam(fs, try fs.makeDirectory(parent: parent, name: checkedName(fs, rawName, parent: parent, "mkdir")))
         fuse_reply_entry(req, &entry)
     } catch { fail(req, error) }
 }
 
 func opRmdir(_ req: fuse_req_t?, _ parent: fuse_ino_t, _ rawName: UnsafePointer<CChar>?) {
+    let fs = tree(req)
     do {
-        try tree(req).removeDirectory(parent: parent, name: name(rawName))
+        try fs.removeDirectory(parent: parent, name: checkedName(fs, rawName, parent: parent, "rmdir"))
         fuse_reply_err(req, 0)
     } catch { fail(req, error) }
 }

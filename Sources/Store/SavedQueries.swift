@@ -2,39 +2,81 @@ import Foundation
 import Synchronization
 
 /// The query directories that `ls search/` shows, persisted in the cache directory so that they
-/// survive remounts. Names are stored verbatim; `rmdir` forgets one.
+/// survive remounts. A name is saved when its directory is listed (not on a mere `stat`), at most
+/// `capacity` are kept, and the least recently listed one goes first. Names are stored verbatim;
+/// `rmdir` forgets one.
+///
+/// Saving is best-effort: a full or read-only cache directory must not fail the `ls` that caused it,
+/// so `touch` throws and the caller records the problem for health instead of failing the request.
 public final class SavedQueries: Sendable {
     private let db: Mutex<SQLiteConnection>
-    private let names: Mutex<[String]>
+    /// Name → last use (seconds), and the listing order (first saved first).
+    private struct State { var lastUse: [String: Int64] = [:]; var order: [String] = [] }
+    private let state: Mutex<State>
+    public let capacity: Int
+    /// A name listed again within this many seconds is not written again.
+    static let refreshSeconds: Int64 = 60
 
-    /// Uses the `saved_queries` table of the index database at `path`.
-    public init(path: String) throws {
+    /// Uses the `saved_queries` table of the index database at `path` (its `created_at` column holds
+    /// the last use).
+    public init(path: String, capacity: Int = 1000) throws {
         let connection = try SQLiteConnection(path: path, readOnly: false, create: true)
         try connection.execute("CREATE TABLE IF NOT EXISTS saved_queries(name TEXT PRIMARY KEY, created_at INTEGER NOT NULL)")
-        var loaded: [String] = []
-        try connection.query("SELECT name FROM saved_queries ORDER BY rowid") { loaded.append($0.text(0) ?? "") }
+        var loaded = State()
+        try connection.query("SELECT name, created_at FROM saved_queries ORDER BY rowid") { row in
+            let name = row.text(0) ?? ""
+            if loaded.lastUse.updateValue(row.int(1), forKey: name) == nil { loaded.order.append(name) }
+        }
         db = Mutex(connection)
-        names = Mutex(loaded)
+        self.capacity = max(1, capacity)
+        state = Mutex(loaded)
+        try trimToCapacity()
     }
 
-    public var all: [String] { names.withLock { $0 } }
+    public var all: [String] { state.withLock { $0.order } }
 
-    public func contains(_ name: String) -> Bool { names.withLock { $0.contains(name) } }
+    public func contains(_ name: String) -> Bool { state.withLock { $0.lastUse[name] != nil } }
 
-    /// Remembers `name`; a no-op when it is already saved.
-    public func add(_ name: String) throws {
-        guard !contains(name) else { return }
-        try db.withLock { try $0.query("INSERT OR IGNORE INTO saved_queries VALUES (?, ?)",
-                                       [.text(name), .int(Int64(Date().timeIntervalSince1970))]) }
-        names.withLock { if !$0.contains(name) { $0.append(name) } }
+    /// Saves `name`, or marks it used now; drops the least recently used names past the capacity.
+    public func touch(_ name: String) throws {
+        let now = Int64(Date().timeIntervalSince1970)
+        let isNew: Bool? = state.withLock { s in
+            if let last = s.lastUse[name] {
+                if now - last < Self.refreshSeconds { return nil }
+                s.lastUse[name] = now
+                return false
+            }
+            s.lastUse[name] = now
+            s.order.append(name)
+            return true
+        }
+        guard let isNew else { return }
+        try db.withLock { try $0.query("INSERT OR REPLACE INTO saved_queries VALUES (?, ?)", [.text(name), .int(now)]) }
+        if isNew { try trimToCapacity() }
+    }
+
+    private func trimToCapacity() throws {
+        let dropped: [String] = state.withLock { s in
+            guard s.order.count > capacity else { return [] }
+            let doomed = s.lastUse.sorted { $0.value < $1.value }.prefix(s.order.count - capacity).map(\.key)
+            for name in doomed { s.lastUse.removeValue(forKey: name) }
+            let gone = Set(doomed)
+            s.order.removeAll { gone.contains($0) }
+            return doomed
+        }
+        for name in dropped { try db.withLock { try $0.query("DELETE FROM saved_queries WHERE name = ?", [.text(name)]) } }
     }
 
     /// Forgets `name`; false when it was not saved.
     @discardableResult
     public func remove(_ name: String) throws -> Bool {
-        guard contains(name) else { return false }
+        let known = state.withLock { s in
+            guard s.lastUse.removeValue(forKey: name) != nil else { return false }
+            s.order.removeAll { $0 == name }
+            return true
+        }
+        guard known else { return false }
         try db.withLock { try $0.query("DELETE FROM saved_queries WHERE name = ?", [.text(name)]) }
-        names.withLock { $0.removeAll { $0 == name } }
         return true
     }
 }

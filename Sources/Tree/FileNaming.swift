@@ -88,7 +88,7 @@ public enum FileNaming {
 
     private static func leadingNumber(_ text: Substring) -> Int64? {
         let digits = text.prefix { $0.isASCII && $0.isNumber }
-        guard !digits.isEmpty, digits.count < 19, text.dropFirst(digits.count).first == "-" else { return nil }
+        guard !digits.isEmpty, digits.count <= 19, text.dropFirst(digits.count).first == "-" else { return nil }
         return Int64(digits)
     }
 }

@@ -1,6 +1,10 @@
 /// The inode space. Inodes are computed from ids, not allocated, so they are stable across lookups,
 /// forgets and remounts, and a document has the same inode in `documents/`, `libraries/…/` and every
 /// query directory (one page cache for all of them).
+///
+/// Ids in `1..<2^40` (every id Pensieve hands out in practice) map to `base | id`. Any other Int64 id
+/// (zero, negative, 2^40 and above, from a crafted or foreign database) gets an inode from
+/// `WideIDs`, a table of its own range, so that no two ids can ever share an inode.
 public enum Node: Equatable, Sendable {
     case root, readme, documents, libraries, search, statusDirectory
     case statusFile(StatusFile)
@@ -12,8 +16,17 @@ public enum Node: Equatable, Sendable {
     static let documentBase: UInt64 = 1 << 40
     static let libraryBase: UInt64 = 2 << 40
     static let queryBase: UInt64 = 3 << 40
+    /// Inodes handed out by `WideIDs` for ids outside `1..<2^40`.
+    static let wideBase: UInt64 = 4 << 40
     static let statusBase: UInt64 = 16
     static let idMask: UInt64 = (1 << 40) - 1
+
+    /// True when `id` maps straight into its kind's range.
+    static func isCompact(_ id: Int64) -> Bool { id > 0 && id <= Int64(idMask) }
+
+    static func inode(base: UInt64, kind: WideIDs.Kind, _ id: Int64) -> UInt64 {
+        isCompact(id) ? base | UInt64(id) : WideIDs.shared.inode(kind, id)
+    }
 
     public init?(inode: UInt64) {
         switch inode {
@@ -31,7 +44,9 @@ public enum Node: Equatable, Sendable {
             case Self.documentBase: self = .document(id)
             case Self.libraryBase: self = .library(id)
             case Self.queryBase: self = .query(id)
-            default: return nil
+            default:
+                guard let (kind, id) = WideIDs.shared.id(forInode: inode) else { return nil }
+                self = kind == .document ? .document(id) : .library(id)
             }
         }
     }
@@ -45,9 +60,9 @@ public enum Node: Equatable, Sendable {
         case .search: return 5
         case .statusDirectory: return 6
         case .statusFile(let file): return Self.statusBase + UInt64(StatusFile.allCases.firstIndex(of: file)!)
-        case .document(let id): return Self.documentBase | (UInt64(id) & Self.idMask)
-        case .library(let id): return Self.libraryBase | (UInt64(id) & Self.idMask)
-        case .query(let slot): return Self.queryBase | (UInt64(slot) & Self.idMask)
+        case .document(let id): return Self.inode(base: Self.documentBase, kind: .document, id)
+        case .library(let id): return Self.inode(base: Self.libraryBase, kind: .library, id)
+        case .query(let slot): return Self.queryBase | (UInt64(truncatingIfNeeded: slot) & Self.idMask)
         }
     }
 

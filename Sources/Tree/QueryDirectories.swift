@@ -2,46 +2,81 @@ import Foundation
 import Store
 import Synchronization
 
-/// The query directories under `search/`: a stable slot (and so inode) per name for the life of the
-/// mount, the saved names that `ls search/` shows, and a short-lived cache of each query's results.
+/// The query directories under `search/`: a slot (and so an inode) per name, the saved names that
+/// `ls search/` shows, and a short-lived cache of each query's results.
+///
+/// Everything here is bounded, because names come from whoever walks the mount (a script can look up a
+/// million): slots are kept for the most recently used `maxSlots` names (and every saved one), result
+/// lists for at most `maxCachedResults` queries and `maxResultBytes` in all, saved names by
+/// `SavedQueries`' capacity. A name is saved when its directory is listed, not when it is looked up.
 final class QueryDirectories: Sendable {
     /// One computed result list: entries are named, sized and ready for readdirplus.
     struct Results: Sendable {
         var entries: [DirectoryEntry]
         var computedAt: Date
+        /// Approximate bytes held (names and attributes), counted against `maxResultBytes`.
+        var cost: Int { 64 + entries.reduce(0) { $0 + 96 + $1.name.utf8.count } }
     }
 
     struct State {
         var slots: [String: Int64] = [:]
         var names: [Int64: String] = [:]
+        var lastUse: [Int64: UInt64] = [:]
+        var clock: UInt64 = 0
         var next: Int64 = 1
         var results: [String: Results] = [:]
+        var resultBytes = 0
         /// Listed names when there is no `SavedQueries` (tests, or a cache that cannot be written).
         var unsaved: [String] = []
+        var unsavedSet: Set<String> = []
+        /// Why the last save failed, and when (cleared by the next success), for health.
+        var saveProblem: (reason: String, at: Date)?
     }
 
     private let state = Mutex(State())
     let saved: SavedQueries?
     let ttl: TimeInterval
     static let maxCachedResults = 256
+    static let maxSlots = 4096
+    /// The byte bound of all cached result lists, a share of the memory budget.
+    let maxResultBytes: Int
 
-    init(saved: SavedQueries?, ttl: TimeInterval) { self.saved = saved; self.ttl = ttl }
+    init(saved: SavedQueries?, ttl: TimeInterval, maxResultBytes: Int = 8 << 20) {
+        self.saved = saved; self.ttl = ttl; self.maxResultBytes = maxResultBytes
+    }
 
     func slot(for name: String) -> Int64 {
         state.withLock { s in
-            if let slot = s.slots[name] { return slot }
+            s.clock += 1
+            if let slot = s.slots[name] { s.lastUse[slot] = s.clock; return slot }
+            if s.slots.count >= Self.maxSlots { evictSlot(&s) }
             let slot = s.next
             s.next += 1
             s.slots[name] = slot
             s.names[slot] = name
+            s.lastUse[slot] = s.clock
             return slot
         }
+    }
+
+    /// Drops the least recently used slot that is not saved (its inode then answers ENOENT; the
+    /// kernel looks the name up again and gets a new one).
+    private func evictSlot(_ s: inout State) {
+        let keep = saved.map { Set($0.all) } ?? s.unsavedSet
+        guard let victim = s.lastUse.filter({ s.names[$0.key].map { !keep.contains($0) } ?? true })
+            .min(by: { $0.value < $1.value })?.key, let name = s.names.removeValue(forKey: victim) else { return }
+        s.lastUse.removeValue(forKey: victim)
+        s.slots.removeValue(forKey: name)
+        if let dropped = s.results.removeValue(forKey: name) { s.resultBytes -= dropped.cost }
     }
 
     func name(forSlot slot: Int64) -> String? { state.withLock { $0.names[slot] } }
 
     /// Saved names first (in the order they were first used), for `ls search/`.
     var listed: [String] { saved?.all ?? state.withLock { $0.unsaved } }
+
+    var resultBytes: Int { state.withLock { $0.resultBytes } }
+    var saveProblem: (reason: String, at: Date)? { state.withLock { $0.saveProblem } }
 
     func cachedResults(_ name: String) -> Results? {
         state.withLock { s in
@@ -52,10 +87,15 @@ final class QueryDirectories: Sendable {
 
     func store(_ results: Results, for name: String) {
         state.withLock { s in
-            if s.results.count >= Self.maxCachedResults, let oldest = s.results.min(by: { $0.value.computedAt < $1.value.computedAt }) {
+            if let old = s.results.removeValue(forKey: name) { s.resultBytes -= old.cost }
+            while !s.results.isEmpty, s.results.count >= Self.maxCachedResults || s.resultBytes + results.cost > maxResultBytes,
+                  let oldest = s.results.min(by: { $0.value.computedAt < $1.value.computedAt }) {
                 s.results.removeValue(forKey: oldest.key)
+                s.resultBytes -= oldest.value.cost
             }
+            guard results.cost <= maxResultBytes else { return }
             s.results[name] = results
+            s.resultBytes += results.cost
         }
     }
 
@@ -65,26 +105,34 @@ final class QueryDirectories: Sendable {
         state.withLock { s in
             let dropped = s.results.compactMap { name, results in s.slots[name].map { ($0, results.entries) } }
             s.results.removeAll()
+            s.resultBytes = 0
             return dropped
         }
     }
 
     func forget(_ name: String) throws -> Bool {
         let wasUnsaved = state.withLock { s in
-            s.results.removeValue(forKey: name)
-            let listed = s.unsaved.contains(name)
+            if let old = s.results.removeValue(forKey: name) { s.resultBytes -= old.cost }
+            guard s.unsavedSet.remove(name) != nil else { return false }
             s.unsaved.removeAll { $0 == name }
-            return listed
+            return true
         }
         guard let saved else { return wasUnsaved }
         return try saved.remove(name)
     }
 
-    func remember(_ name: String) throws {
+    /// Saves `name` as a listed query. Best-effort: a cache directory that cannot be written is
+    /// remembered as a problem for health, and the listing goes on.
+    func remember(_ name: String) {
         guard let saved else {
-            state.withLock { if !$0.unsaved.contains(name) { $0.unsaved.append(name) } }
+            state.withLock { s in if s.unsavedSet.insert(name).inserted { s.unsaved.append(name) } }
             return
         }
-        try saved.add(name)
+        do {
+            try saved.touch(name)
+            state.withLock { $0.saveProblem = nil }
+        } catch {
+            state.withLock { $0.saveProblem = ("cannot save query names in the cache directory: \(error)", Date()) }
+        }
     }
 }

@@ -4,7 +4,9 @@ import Store
 /// Why a query directory name was rejected: surfaced as EINVAL, in the log and in `.status/errors`.
 public struct QueryError: Error, Equatable, CustomStringConvertible {
     public var reason: String
-    public init(_ reason: String) { self.reason = reason }
+    /// EINVAL for a bad name; ENAMETOOLONG for one over 255 bytes.
+    public var errno: Int32
+    public init(_ reason: String, errno: Int32 = EINVAL) { self.reason = reason; self.errno = errno }
     public var description: String { reason }
 }
 
@@ -76,9 +78,11 @@ public enum QueryParser {
     /// trailing whitespace (a GUI or a half-typed path would otherwise create near-duplicates).
     static func checkName(_ name: String) throws(QueryError) {
         if name.isEmpty || name == "." || name == ".." { throw QueryError("empty query name") }
-        if name.utf8.count > 255 { throw QueryError("query name is longer than 255 bytes") }
-        if name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) {
-            throw QueryError("query name contains a control character")
+        if name.utf8.count > 255 {
+            throw QueryError("query name is \(name.utf8.count) bytes, longer than 255", errno: ENAMETOOLONG)
+        }
+        if let bad = name.unicodeScalars.first(where: NameCharacters.isInvisibleControl) {
+            throw QueryError("query name contains \(NameCharacters.describe(bad))")
         }
         if name.last!.isWhitespace { throw QueryError("query name ends with whitespace") }
         if name.first!.isWhitespace { throw QueryError("query name starts with whitespace") }

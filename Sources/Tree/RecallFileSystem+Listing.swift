@@ -8,7 +8,9 @@ extension RecallFileSystem {
             guard let node = Node(inode: inode), node.isDirectory else { throw FSError(ENOTDIR) }
             if case .query(let slot) = node {
                 guard let name = queries.name(forSlot: slot) else { throw FSError(ENOENT) }
-                return handles.insert(.listing(try results(for: name).entries))
+                let entries = try results(for: name).entries
+                if !entries.isEmpty { queries.remember(name) }  // listed with results: now a saved query
+                return handles.insert(.listing(entries))
             }
             return handles.insert(.streamed)
         }
@@ -30,7 +32,8 @@ extension RecallFileSystem {
             case .documents, .library:
                 let library: Int64? = if case .library(let id) = node { id } else { nil }
                 let start = dots.filter { $0.cookie > cookie }
-                rest = try documentPage(library: library, afterID: max(0, cookie - 2), count: max(1, count - start.count), plus: plus)
+                rest = try documentPage(library: library, afterID: cookie > 2 ? cookie - 2 : 0,
+                                        count: max(1, count - start.count), plus: plus)
                 return Array((start + rest).prefix(count))
             case .query:
                 guard case .listing(let entries)? = handles.get(handle) else { throw FSError(EBADF) }
@@ -61,9 +64,16 @@ extension RecallFileSystem {
         }
     }
 
-    /// One page of documents with `id > afterID`; the cookie of a document is its id + 2.
+    /// One page of documents with `id > afterID`; the cookie of a document is its id + 2. The last two
+    /// ids of Int64 cannot have a cookie: such entries are reported, not listed.
     private func documentPage(library: Int64?, afterID: Int64, count: Int, plus: Bool) throws -> [DirectoryEntry] {
-        let summaries = try store.entitySummaries(afterID: afterID, library: library, limit: count)
+        guard afterID < Int64.max - 2 else { return [] }
+        var summaries = try store.entitySummaries(afterID: afterID, library: library, limit: count)
+        if let tooLarge = summaries.first(where: { $0.id > Int64.max - 2 }) {
+            board.record(operation: "readdir", path: "documents/\(tooLarge.id)-…", errno: EIO,
+                         reason: "entity id \(tooLarge.id) is too large to be listed (ids up to \(Int64.max - 2) are)")
+            summaries.removeAll { $0.id > Int64.max - 2 }
+        }
         guard plus else {
             return summaries.map { summary in
                 DirectoryEntry(name: FileNaming.documentName(summary),

@@ -29,10 +29,7 @@ extension RecallFileSystem {
                 return try queryDirectory(name, creating: false)
             case .query(let slot):
                 guard let query = queries.name(forSlot: slot) else { throw FSError(ENOENT) }
-                guard let entry = try results(for: query).entries.first(where: { $0.name == name }) else {
-                    throw FSError(ENOENT)
-                }
-                return entry.attributes
+                return try resultEntry(name, query: query)
             default:
                 throw FSError(ENOTDIR)
             }
@@ -50,21 +47,29 @@ extension RecallFileSystem {
         return document.attributes
     }
 
-    /// A query directory: any valid query name exists (there is no mkdir step) and is remembered.
-    /// Dot names are not queries (file managers probe `.hidden`, `.Trash`…), so they are plain ENOENT.
+    /// A query directory: any valid query name exists (there is no mkdir step). It is saved for
+    /// `ls search/` only when listed (or made with mkdir), so a script that stats a million names
+    /// leaves nothing behind. Dot names are not queries (file managers probe `.hidden`, `.Trash`…),
+    /// so they are plain ENOENT.
     func queryDirectory(_ name: String, creating: Bool) throws -> NodeAttributes {
         if name.hasPrefix(".") {
             if creating { throw FSError(EINVAL, "query names cannot start with '.'") }
             throw FSError(ENOENT)
         }
-        do {
-            _ = try QueryParser.parse(name)
-        } catch {
-            throw FSError(EINVAL, "bad query '\(name)': \(error.reason)")
-        }
-        _ = try results(for: name)  // runs the query now, so a bad library or a store error surfaces here
-        try queries.remember(name)
+        _ = try results(for: name)  // runs the query now, so a bad name, a bad library or a store error surfaces here
+        if creating { queries.remember(name) }
         return directoryAttributes(.query(queries.slot(for: name)))
+    }
+
+    /// A name in a query directory. The listed `<rank>-<id>-<slug>.md` names resolve, and so does any
+    /// `<rank>-<id>-….md` whose document still exists: ranks move when results are recomputed (a new
+    /// entity, an expired cache), and a `grep -r` must be able to open every name it was just given.
+    private func resultEntry(_ name: String, query: String) throws -> NodeAttributes {
+        if let entry = try results(for: query).entries.first(where: { $0.name == name }) { return entry.attributes }
+        guard name.hasSuffix(".md"), let id = FileNaming.resultID(name), let document = try document(id: id) else {
+            throw FSError(ENOENT)
+        }
+        return document.attributes
     }
 
     /// `mkdir search/<query>`: the same as looking it up.
@@ -85,7 +90,7 @@ extension RecallFileSystem {
     func results(for name: String) throws -> QueryDirectories.Results {
         if let cached = queries.cachedResults(name) { return cached }
         let request: SearchRequest
-        do { request = try QueryParser.parse(name) } catch { throw FSError(EINVAL, "bad query '\(name)': \(error.reason)") }
+        do { request = try QueryParser.parse(name) } catch { throw FSError(error.errno, "bad query '\(name)': \(error.reason)") }
         let hits = try store.search(request)
         var entries: [DirectoryEntry] = []
         entries.reserveCapacity(hits.count)

@@ -40,6 +40,8 @@ public final class StatusBoard: Sendable {
 
     /// Records an error answer, logs it, and keeps it for `.status/errors`.
     public func record(operation: String, path: String, errno: Int32, reason: String) {
+        // Names and reasons can hold anything a user typed: escaped, one error stays one line.
+        let path = NameCharacters.escaped(path), reason = NameCharacters.escaped(reason)
         let record = ErrorRecord(time: Date(), operation: operation, path: path, errno: errno, reason: reason)
         logger.warning("\(operation) \(path): \(Self.errnoName(errno)): \(reason)")
         state.withLock { s in
@@ -86,6 +88,8 @@ public final class StatusBoard: Sendable {
         case EEXIST: return "EEXIST"
         case ENOTEMPTY: return "ENOTEMPTY"
         case EACCES: return "EACCES"
+        case ENAMETOOLONG: return "ENAMETOOLONG"
+        case EBADF: return "EBADF"
         default: return "errno \(errno)"
         }
     }
