@@ -20,7 +20,40 @@ public final class DiskTier: Sendable {
         public init() {}
     }
     struct Item { var file: String; var size: Int; var lastUse: UInt64 }
-    struct State { var items: [String: Item] = [:]; var bytes = 0; var clock: UInt64 = 0; var stats = Stats() }
+    struct State {
+        var items: [String: Item] = [:]; var bytes = 0; var clock: UInt64 = 0; var stats = Stats()
+        /// Keys in order of use, with the use they record; an entry is stale when the item was used
+        /// again since (or is gone). Eviction pops from the front: no scan of every entry.
+        var uses: [(key: String, use: UInt64)] = []; var usesHead = 0
+        var writeProblem: (reason: String, at: Date)?
+
+        mutating func touch(_ key: String, _ item: inout Item) {
+            clock += 1
+            item.lastUse = clock
+            uses.append((key, clock))
+            if uses.count > 64 && usesHead > uses.count / 2 { uses.removeFirst(usesHead); usesHead = 0 }
+            if uses.count > 4 * max(64, items.count) { compact() }
+        }
+
+        mutating func compact() {
+            uses = items.map { ($0.key, $0.value.lastUse) }.sorted { $0.use < $1.use }
+            usesHead = 0
+        }
+
+        /// Removes and returns the least recently used item.
+        mutating func popOldest() -> Item? {
+            while usesHead < uses.count {
+                let (key, use) = uses[usesHead]
+                usesHead += 1
+                if let item = items[key], item.lastUse == use {
+                    items.removeValue(forKey: key)
+                    bytes -= item.size
+                    return item
+                }
+            }
+            return nil
+        }
+    }
 
     public let directory: String
     public let maxBytes: Int
@@ -33,11 +66,15 @@ public final class DiskTier: Sendable {
     public init(directory: String, maxBytes: Int, minFreeBytes: Int) throws {
         self.directory = directory
         self.maxBytes = maxBytes
-        self.minFreeBytes = minFreeBytes
         if !FileManager.default.fileExists(atPath: directory) {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
         }
+        // The space kept free is at most 5% of the filesystem: on a small one, a fixed 512 MB would
+        // turn the tier off entirely.
+        var fs = statvfs()
+        let total = statvfs(directory, &fs) == 0 ? Int(fs.f_blocks) * Int(fs.f_frsize) : Int.max
+        self.minFreeBytes = min(minFreeBytes, total / 20)
         var loaded = State()
         for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
             let path = directory + "/" + name
@@ -48,8 +85,9 @@ public final class DiskTier: Sendable {
                 loaded.stats.evictions[.corrupt, default: 0] += 1
                 continue
             }
-            loaded.clock += 1
-            loaded.items[key] = Item(file: path, size: size, lastUse: loaded.clock)
+            var item = Item(file: path, size: size, lastUse: 0)
+            loaded.touch(key, &item)
+            loaded.items[key] = item
             loaded.bytes += size
         }
         state.withLock { $0 = loaded }
@@ -67,73 +105,93 @@ public final class DiskTier: Sendable {
     public func get(_ key: String) -> [UInt8]? {
         guard let item = state.withLock({ s -> Item? in
             guard var item = s.items[key] else { s.stats.misses += 1; return nil }
-            s.clock += 1
-            item.lastUse = s.clock
+            s.touch(key, &item)
             s.items[key] = item
             return item
         }) else { return nil }
         guard let bytes = Self.read(item.file, key: key) else {
-            unlink(item.file)
-            state.withLock { s in
-                if s.items.removeValue(forKey: key) != nil { s.bytes -= item.size }
-                s.stats.evictions[.corrupt, default: 0] += 1
+            // Only the reader that still finds this very item drops it: a second reader of the same
+            // corrupt file, or one racing a rewrite, must neither count it twice nor unlink a good file.
+            let dropped = state.withLock { s -> Bool in
                 s.stats.misses += 1
+                guard let current = s.items[key], current.lastUse == item.lastUse else { return false }
+                s.items.removeValue(forKey: key)
+                s.bytes -= current.size
+                s.stats.evictions[.corrupt, default: 0] += 1
+                unlink(current.file)
+                return true
             }
-            logger.warning("disk tier: dropped a corrupt entry (\(item.file))")
+            if dropped { logger.warning("disk tier: dropped a corrupt entry (\(item.file))") }
             return nil
         }
         state.withLock { $0.stats.hits += 1 }
         return bytes
     }
 
-    /// Writes `bytes` under `key` (temp file, then rename), making room first.
+    /// Writes `bytes` under `key` (temp file, then rename), then makes room. Best-effort: a full or
+    /// read-only filesystem costs a disk copy, never a read; the reason is kept for health.
     public func put(_ key: String, _ bytes: [UInt8]) {
         let size = bytes.count + Self.headerSize + key.utf8.count
         guard maxBytes > 0, size <= maxBytes else { return }
-        let file = path(for: key)
-        let temporary = file + ".tmp\(UInt64.random(in: 0...UInt64.max))"
-        guard Self.write(temporary, key: key, value: bytes), rename(temporary, file) == 0 else {
-            unlink(temporary)
-            state.withLock { $0.stats.writeFailures += 1 }
+        // Short of free space: skip the write (rather than write, then evict it at once).
+        guard freeBytes() - size >= minFreeBytes else {
+            state.withLock { $0.stats.writeFailures += 1; $0.writeProblem = ("its filesystem is nearly full (\(minFreeBytes >> 20) MB kept free)", Date()) }
+            trim()
             return
         }
+        let file = path(for: key)
+        let temporary = file + ".tmp\(UInt64.random(in: 0...UInt64.max))"
+        guard Self.write(temporary, key: key, value: bytes) else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            state.withLock { $0.stats.writeFailures += 1; $0.writeProblem = ("cannot write in \(directory): \(reason)", Date()) }
+            return
+        }
+        // Rename and bookkeeping under one lock, so that an eviction or a corrupt-entry drop of this
+        // key can never unlink the file just renamed into place.
         state.withLock { s in
+            guard rename(temporary, file) == 0 else {
+                s.stats.writeFailures += 1
+                s.writeProblem = ("cannot write in \(directory): \(String(cString: strerror(errno)))", Date())
+                unlink(temporary)
+                return
+            }
             if let old = s.items[key] { s.bytes -= old.size }
-            s.clock += 1
-            s.items[key] = Item(file: file, size: size, lastUse: s.clock)
+            var item = Item(file: file, size: size, lastUse: 0)
+            s.touch(key, &item)
+            s.items[key] = item
             s.bytes += size
             s.stats.writes += 1
+            s.writeProblem = nil
         }
         trim()
     }
 
+    /// Why the last write failed and when, until a write succeeds (for `.status/health`).
+    public var writeProblem: (reason: String, at: Date)? { state.withLock { $0.writeProblem } }
+
     /// Deletes every entry whose key starts with `prefix` (a removed or changed document).
     public func remove(prefix: String) {
-        let doomed: [Item] = state.withLock { s in
+        state.withLock { s in
             let keys = s.items.keys.filter { $0.hasPrefix(prefix) }
             let items = keys.compactMap { s.items.removeValue(forKey: $0) }
-            for item in items { s.bytes -= item.size }
+            for item in items { s.bytes -= item.size; unlink(item.file) }
             s.stats.evictions[.invalidated, default: 0] += items.count
-            return items
         }
-        for item in doomed { unlink(item.file) }
     }
 
     public var stats: Stats { state.withLock { s in var stats = s.stats; stats.entries = s.items.count; stats.bytes = s.bytes; return stats } }
 
-    /// Evicts least recently used entries while over `maxBytes` or short of free space.
+    /// Evicts least recently used entries while over `maxBytes` or short of free space. Free space is
+    /// read once (outside the lock); each eviction pops the oldest use, with no scan.
     func trim() {
-        while true {
-            let victim: Item? = state.withLock { s in
-                guard !s.items.isEmpty, s.bytes > maxBytes || freeBytes() < minFreeBytes else { return nil }
-                guard let oldest = s.items.min(by: { $0.value.lastUse < $1.value.lastUse }) else { return nil }
-                s.items.removeValue(forKey: oldest.key)
-                s.bytes -= oldest.value.size
+        var shortBy = minFreeBytes - freeBytes()
+        state.withLock { s in
+            while s.bytes > maxBytes || shortBy > 0, let victim = s.popOldest() {
                 s.stats.evictions[.capacity, default: 0] += 1
-                return oldest.value
+                unlink(victim.file)
+                shortBy -= victim.size
             }
-            guard let victim else { return }
-            unlink(victim.file)
         }
     }
 

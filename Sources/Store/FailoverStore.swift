@@ -52,7 +52,12 @@ public final class FailoverStore: DocumentStore {
     }
 
     public var stats: Stats { state.withLock { $0 } }
-    public var backendName: String { state.withLock { $0.lastBackend == "none" ? (api != nil ? "api" : "sqlite") : $0.lastBackend } }
+    /// Where answers come from now: `sqlite` as soon as the circuit is open (scripts read this as "where
+    /// my data comes from"), else the store that answered the last request.
+    public var backendName: String {
+        if api != nil, local != nil, !circuit.allowsRequests { return "sqlite" }
+        return state.withLock { $0.lastBackend == "none" ? (api != nil ? "api" : "sqlite") : $0.lastBackend }
+    }
 
     // MARK: - Health
 
@@ -71,6 +76,7 @@ public final class FailoverStore: DocumentStore {
                 listingComplete = listed >= stored
             }
             circuit.healthCheckSucceeded()
+            state.withLock { $0.lastBackend = "api" }
             var detail = searchWorks ? "ok" : "ok; word search broken (HTTP 500), using the local index"
             if !listingComplete { detail += "; API listings miss entities (folders it does not show), listing from SQLite" }
             state.withLock { $0.apiSearchWorks = searchWorks; $0.apiListingComplete = listingComplete; $0.lastHealthCheck = (Date(), true, detail) }

@@ -33,12 +33,17 @@ public final class HTTPClient: Sendable {
     public let baseURL: String
     public let connectTimeout: Double
     public let timeout: Double
+    /// The largest body accepted; a longer one aborts the transfer (a broken or hostile peer could
+    /// otherwise stream until memory runs out).
+    public let maxBodyBytes: Int
+    public static let defaultMaxBodyBytes = 32 << 20
 
-    public init(baseURL: String, connectTimeout: Double = 1, timeout: Double) {
+    public init(baseURL: String, connectTimeout: Double = 1, timeout: Double, maxBodyBytes: Int = defaultMaxBodyBytes) {
         CurlGlobal.ensureInitialised()
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.connectTimeout = connectTimeout
         self.timeout = timeout
+        self.maxBodyBytes = maxBodyBytes
     }
 
     public func get(_ path: String, timeout: Double? = nil) throws(TransportError) -> Response {
@@ -52,7 +57,7 @@ public final class HTTPClient: Sendable {
     private func perform(_ path: String, method: String, body: Data?, timeout: Double) throws(TransportError) -> Response {
         let handle = CurlGlobal.threadHandle()
         curl_easy_reset(handle)
-        let sink = ResponseSink()
+        let sink = ResponseSink(limit: maxBodyBytes)
         let box = Unmanaged.passRetained(sink)
         defer { box.release() }
         let url = baseURL + path
@@ -62,6 +67,7 @@ public final class HTTPClient: Sendable {
         ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, max(1, Int(timeout * 1000)))
         ccurl_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1)
         ccurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
+        ccurl_setopt_long(handle, CURLOPT_MAXFILESIZE_LARGE, maxBodyBytes)
         ccurl_setopt_share(handle, CurlGlobal.share)
         ccurl_setopt_writefn(handle, curlWriteBody)
         ccurl_setopt_ptr(handle, CURLOPT_WRITEDATA, box.toOpaque())
@@ -81,8 +87,11 @@ public final class HTTPClient: Sendable {
         ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         var seconds = 0.0
         ccurl_getinfo_double(handle, CURLINFO_TOTAL_TIME, &seconds)
+        if sink.overflowed || code == CURLE_FILESIZE_EXCEEDED {
+            throw .failed("\(method) \(Redaction.url(url)): the body is larger than \(maxBodyBytes) bytes")
+        }
         guard code == CURLE_OK else {
-            let reason = "\(method) \(url): \(String(cString: curl_easy_strerror(code)))"
+            let reason = "\(method) \(Redaction.url(url)): \(String(cString: curl_easy_strerror(code)))"
             switch code {
             case CURLE_OPERATION_TIMEDOUT: throw .timedOut(reason)
             case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: throw .refused(reason)
@@ -97,21 +106,32 @@ public final class HTTPClient: Sendable {
 final class ResponseSink: @unchecked Sendable {
     var body = Data()
     var headers: [String: String] = [:]
+    let limit: Int
+    var overflowed = false
+    /// Header bytes kept at most: a peer sending endless headers is cut off too.
+    var headerBytes = 0
+    init(limit: Int) { self.limit = limit }
 }
 
 private func curlWriteBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ user: UnsafeMutableRawPointer?) -> Int {
     guard let data, let user else { return 0 }
-    Unmanaged<ResponseSink>.fromOpaque(user).takeUnretainedValue().body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: size * count)
+    let sink = Unmanaged<ResponseSink>.fromOpaque(user).takeUnretainedValue()
+    // Returning less than was given aborts the transfer (CURLE_WRITE_ERROR).
+    guard sink.body.count + size * count <= sink.limit else { sink.overflowed = true; return 0 }
+    sink.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: size * count)
     return size * count
 }
 
 private func curlWriteHeader(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ user: UnsafeMutableRawPointer?) -> Int {
     guard let data, let user else { return 0 }
+    let sink = Unmanaged<ResponseSink>.fromOpaque(user).takeUnretainedValue()
+    sink.headerBytes += size * count
+    guard sink.headerBytes <= 1 << 20 else { sink.overflowed = true; return 0 }
     let line = String(decoding: UnsafeRawBufferPointer(start: data, count: size * count), as: UTF8.self)
     if let colon = line.firstIndex(of: ":") {
         let name = line[..<colon].lowercased()
         let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
-        Unmanaged<ResponseSink>.fromOpaque(user).takeUnretainedValue().headers[name] = value
+        sink.headers[name] = value
     }
     return size * count
 }

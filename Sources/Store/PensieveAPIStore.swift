@@ -28,8 +28,8 @@ public final class PensieveAPIStore: DocumentStore {
     }
     private let state = Mutex(State())
 
-    public init(baseURL: String, timeout: Double) {
-        http = HTTPClient(baseURL: baseURL, connectTimeout: min(1, timeout), timeout: timeout)
+    public init(baseURL: String, timeout: Double, maxBodyBytes: Int = HTTPClient.defaultMaxBodyBytes) {
+        http = HTTPClient(baseURL: baseURL, connectTimeout: min(1, timeout), timeout: timeout, maxBodyBytes: maxBodyBytes)
     }
 
     // MARK: - Requests
@@ -52,6 +52,20 @@ public final class PensieveAPIStore: DocumentStore {
         case 400..<500: throw StoreError.invalid("HTTP \(response.status) for \(path): \(String(decoding: response.body.prefix(200), as: UTF8.self))")
         default: throw StoreError.failed("HTTP \(response.status) for \(path): \(String(decoding: response.body.prefix(200), as: UTF8.self))")
         }
+    }
+
+    /// The most entities a folder's `X-Total-Count` may claim: far above any real screen history, low
+    /// enough that page arithmetic on it cannot overflow.
+    static let maxTotalCount = 1 << 40
+
+    /// A listing's `X-Total-Count`, validated: a header that is not a number in range means the answer
+    /// cannot be trusted (the database answers instead). Without the header, what was listed.
+    static func totalCount(_ headers: [String: String], path: String, listed: Int) throws -> Int {
+        guard let raw = headers["x-total-count"] else { return listed }
+        guard let total = Int(raw), (0...maxTotalCount).contains(total), total >= listed else {
+            throw StoreError.failed("\(path): X-Total-Count '\(raw.prefix(40))' is not a plausible count")
+        }
+        return total
     }
 
     /// `GET /api/health`; throws unless it answers `{"status": "ok"}` in time.
@@ -97,7 +111,7 @@ public final class PensieveAPIStore: DocumentStore {
         guard let answer = try request(path) else { return Page(fetched: Date(), entities: [], total: 0) }
         guard let items = answer.json as? [Any] else { throw StoreError.failed("\(path) did not return a list") }
         let entities = try items.map(APIEntityParser.entity)
-        let total = Int(answer.headers["x-total-count"] ?? "") ?? entities.count
+        let total = try Self.totalCount(answer.headers, path: path, listed: entities.count)
         let fresh = Page(fetched: Date(), entities: entities, total: total)
         state.withLock { s in
             if s.pages.count >= Self.maxPages, let oldest = s.pages.min(by: { $0.value.fetched < $1.value.fetched }) {
@@ -115,7 +129,7 @@ public final class PensieveAPIStore: DocumentStore {
         guard let answer = try request(path) else { return ([], 0) }
         guard let items = answer.json as? [Any] else { throw StoreError.failed("\(path) did not return a list") }
         let entities = try items.map(APIEntityParser.entity)
-        return (entities, Int(answer.headers["x-total-count"] ?? "") ?? entities.count)
+        return (entities, try Self.totalCount(answer.headers, path: path, listed: entities.count))
     }
 
     /// The offset of the first entity with `id > afterID` in `folder`: from the last listing's hint, or

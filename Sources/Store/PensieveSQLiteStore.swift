@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// Reads Pensieve's own database (`~/.memos/database.db`) directly and read-only.
 ///
@@ -7,10 +8,15 @@ import Logging
 /// it goes through `SearchIndex`, the project's own FTS5 index, which this store keeps in sync.
 public final class PensieveSQLiteStore: DocumentStore {
     public let backendName = "sqlite"
+    private let logger = Logger(label: "recallfs.sqlite")
     public let path: String
     private let pool: SQLiteConnectionPool
     /// Our own FTS5 index, if search is wanted (the `index` command does not need one).
     public let index: SearchIndex?
+    /// The database file as last seen, to notice a replacement (see `checkFile`).
+    private let file: Mutex<(identity: FileIdentity?, checkedAt: Date, problem: String?)>
+    /// Seconds between two checks of the file (a `stat`), at most.
+    static let fileCheckInterval: TimeInterval = 1
 
     /// Opens the database and checks that it has Pensieve's tables.
     public init(path: String, index: SearchIndex?, connections: Int = 4) throws {
@@ -22,9 +28,15 @@ public final class PensieveSQLiteStore: DocumentStore {
         }
         self.path = path
         self.index = index
+        file = Mutex((FileIdentity(path: path), Date(), nil))
         pool = SQLiteConnectionPool(capacity: connections) {
             try SQLiteConnection(path: path, readOnly: true)
         }
+        try checkTables()
+    }
+
+    /// Throws unless the database has Pensieve's tables.
+    private func checkTables() throws {
         let tables = try pool.withConnection { db in
             var names: Set<String> = []
             try db.query("SELECT name FROM sqlite_master WHERE type IN ('table','view')") { names.insert($0.text(0) ?? "") }
@@ -36,8 +48,55 @@ public final class PensieveSQLiteStore: DocumentStore {
         }
     }
 
+    /// Why the database cannot be read now (gone, replaced by something that is not a Pensieve
+    /// database, truncated), or nil. Shown by health.
+    public var fileProblem: String? { file.withLock { $0.problem } }
+
+    /// Notices a replaced database within a second: a new device/inode (renamed over), a file that
+    /// shrank (truncated) or one that is back after a problem reopens every connection, so requests
+    /// read the file that is at the path now, never a deleted one next to the new `-wal`/`-shm`.
+    @discardableResult
+    public func checkFile(force: Bool = false) -> String? {
+        let due = file.withLock { f -> Bool in
+            guard force || Date().timeIntervalSince(f.checkedAt) >= Self.fileCheckInterval else { return false }
+            f.checkedAt = Date()
+            return true
+        }
+        guard due else { return fileProblem }
+        let now = FileIdentity(path: path)
+        let (changed, hadProblem) = file.withLock { f -> (Bool, Bool) in
+            let changed = now != nil && (f.identity == nil || now!.device != f.identity!.device || now!.inode != f.identity!.inode
+                                         || now!.size < f.identity!.size)
+            f.identity = now
+            return (changed, f.problem != nil)
+        }
+        var problem: String?
+        if now == nil {
+            problem = "database file is gone: \(path)"
+        } else if changed || hadProblem {
+            pool.reset()
+            do { try checkTables() } catch { problem = "database at \(path) cannot be read: \(error)" }
+            if problem == nil && changed { logger.warning("database file \(path) was replaced: reopened") }
+        }
+        file.withLock { $0.problem = problem }
+        if let problem { pool.reset(); logger.warning("\(problem)") }
+        return problem
+    }
+
+    /// Every read goes through here: the file is checked (at most once a second), and a failure that
+    /// says the file is damaged or gone is remembered for health until a check finds it readable.
+    private func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        if let problem = checkFile() { throw StoreError.unavailable(problem) }
+        do {
+            return try pool.withConnection(body)
+        } catch StoreError.unavailable(let reason) {
+            file.withLock { $0.problem = reason }
+            throw StoreError.unavailable(reason)
+        }
+    }
+
     public func libraries() throws -> [Library] {
-        try pool.withConnection { db in
+        try read { db in
             var result: [Library] = []
             try db.query("SELECT id, name, kind FROM libraries ORDER BY id") {
                 result.append(Library(id: $0.int(0), name: $0.text(1) ?? "", kind: $0.text(2) ?? "static"))
@@ -67,7 +126,7 @@ public final class PensieveSQLiteStore: DocumentStore {
     }
 
     public func entitySummaries(afterID: Int64, library: Int64?, limit: Int) throws -> [EntitySummary] {
-        try pool.withConnection { db in
+        try read { db in
             var result: [EntitySummary] = []
             let filter = library == nil ? "" : " AND e.library_id = ?2"
             try db.query("SELECT \(Self.summaryColumns) FROM entities e WHERE e.id > ?1\(filter) ORDER BY e.id LIMIT ?3",
@@ -79,7 +138,7 @@ public final class PensieveSQLiteStore: DocumentStore {
     }
 
     public func entitySummary(id: Int64) throws -> EntitySummary? {
-        try pool.withConnection { db in
+        try read { db in
             var result: EntitySummary?
             try db.query("SELECT \(Self.summaryColumns) FROM entities e WHERE e.id = ?", [.int(id)]) {
                 result = Self.summary($0)
@@ -89,7 +148,7 @@ public final class PensieveSQLiteStore: DocumentStore {
     }
 
     public func entityCount(library: Int64?) throws -> Int {
-        try pool.withConnection { db in
+        try read { db in
             let count = library == nil
                 ? try db.scalarInt("SELECT count(*) FROM entities")
                 : try db.scalarInt("SELECT count(*) FROM entities WHERE library_id = ?", [.int(library!)])
@@ -99,7 +158,7 @@ public final class PensieveSQLiteStore: DocumentStore {
 
     public func entities(ids: [Int64]) throws -> [Entity] {
         var byID: [Int64: Entity] = [:]
-        try pool.withConnection { db in
+        try read { db in
             for chunk in stride(from: 0, to: ids.count, by: 200).map({ Array(ids[$0..<min($0 + 200, ids.count)]) }) {
                 try load(chunk, from: db, into: &byID)
             }
@@ -157,5 +216,18 @@ public final class PensieveSQLiteStore: DocumentStore {
         guard let index else { return false }
         guard let ids = try? libraryIDs(named: names) else { return false }
         return try index.onlyImages(libraryIDs: ids)
+    }
+}
+
+/// Which file a path names now: device, inode and size (`stat`).
+struct FileIdentity: Equatable, Sendable {
+    var device: UInt64
+    var inode: UInt64
+    var size: Int64
+
+    init?(path: String) {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        device = UInt64(st.st_dev); inode = UInt64(st.st_ino); size = Int64(st.st_size)
     }
 }

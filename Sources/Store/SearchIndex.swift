@@ -31,12 +31,27 @@ public final class SearchIndex: Sendable {
         public var updated = 0
         public var removed = 0
         public var lastError: String?
+        /// While the first build runs: documents indexed so far, of how many.
+        public var building: (done: Int, of: Int)?
+        public static func == (a: Self, b: Self) -> Bool {
+            a.ready == b.ready && a.documents == b.documents && a.lastSyncAt == b.lastSyncAt && a.added == b.added
+                && a.updated == b.updated && a.removed == b.removed && a.lastError == b.lastError
+                && a.building?.done == b.building?.done && a.building?.of == b.building?.of
+        }
     }
+
+    /// How long a search waits for the first build before it answers EAGAIN.
+    public let readyWait: TimeInterval
+    /// At most this many searches wait at once: FUSE has a few worker threads, and status files,
+    /// `documents/` and `libraries/` must keep answering while the index builds.
+    static let maxWaiters = 2
+    private let waiters = Mutex(0)
 
     /// Opens or creates the index at `path` for the database identified by `source`.
     /// An index built for another source, or by another schema version, is emptied.
-    public init(path: String, source: String) throws {
+    public init(path: String, source: String, readyWait: TimeInterval = 60) throws {
         self.path = path
+        self.readyWait = readyWait
         let db = try SQLiteConnection(path: path, readOnly: false, create: true)
         try db.execute("""
             PRAGMA journal_mode = WAL;
@@ -84,6 +99,10 @@ public final class SearchIndex: Sendable {
         var addedIDs: [Int64] = [], updatedIDs: [Int64] = [], removedIDs: [Int64] = []
         do {
             var after: Int64 = 0
+            if !state.withLock({ $0.ready }) {
+                let expected = (try? store.entityCount(library: nil)) ?? 0
+                state.withLock { $0.building = (0, expected) }
+            }
             while true {
                 let batch = try store.entitySummaries(afterID: after, library: nil, limit: Self.batchSize)
                 let upper = batch.count < Self.batchSize ? Int64.max : batch.last!.id
@@ -111,6 +130,7 @@ public final class SearchIndex: Sendable {
                     if pendingBytes >= EntityBatches.batchBytes || pending.count >= 256 { try flush() }
                 }
                 try flush()
+                state.withLock { s in s.building = s.building.map { (min($0.of, $0.done + batch.count), $0.of) } }
                 if upper == Int64.max { break }
                 after = upper
             }
@@ -129,6 +149,12 @@ public final class SearchIndex: Sendable {
             state.withLock { $0.lastError = "\(error)" }
             throw error
         }
+    }
+
+    /// Forgets that the index was ever synced: after the database file was replaced, the next sync
+    /// compares every row again (removing what the new file lacks).
+    public func markSourceReplaced() {
+        state.withLock { $0.lastError = nil }
     }
 
     private func indexedVersions(after: Int64, through upper: Int64) throws -> [Int64: String] {
@@ -182,8 +208,14 @@ public final class SearchIndex: Sendable {
 
     /// Ranked ids for `request`, restricted to `libraryIDs` when not empty.
     public func search(_ request: SearchRequest, libraryIDs: [Int64]) throws -> [SearchHit] {
-        guard waitUntilReady(timeout: 60) else {
-            throw StoreError.busy("the search index is still being built; try again shortly")
+        if !state.withLock({ $0.ready }) {
+            let admitted = waiters.withLock { count in count < Self.maxWaiters ? { count += 1; return true }() : false }
+            let ready = admitted && waitUntilReady(timeout: readyWait)
+            if admitted { waiters.withLock { $0 -= 1 } }
+            guard ready else {
+                let progress = state.withLock { $0.building }.map { "\($0.done) of \($0.of) documents" } ?? "starting"
+                throw StoreError.busy("index building (\(progress)); try again shortly")
+            }
         }
         var filters: [String] = []
         var parameters: [SQLValue] = []

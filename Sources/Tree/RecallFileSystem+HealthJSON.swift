@@ -13,6 +13,7 @@ extension RecallFileSystem {
             "components": [("api", c.api), ("database", c.database), ("events", c.events), ("index", c.index)]
                 .reduce(into: [String: Any]()) { $0[$1.0] = $1.1.map { $0 ? "ok" : "failing" } ?? "not configured" },
             "saved_queries": queries.listed.count,
+            "problems": problems,
             "errors_total": s.errorCount,
             "requests": s.storeRequests,
             "latency_ms": ["p50": round3(s.requests.percentiles.p50), "p95": round3(s.requests.percentiles.p95)],
@@ -57,6 +58,7 @@ extension RecallFileSystem {
                                        "added": sync.added, "updated": sync.updated, "removed": sync.removed]
             if let at = sync.lastSyncAt { info["last_sync_at"] = Self.iso(at) }
             if let error = sync.lastError { info["last_error"] = error }
+            if let building = sync.building { info["building"] = ["done": building.done, "of": building.of] }
             json["index"] = info
         }
         if let e = events.withLock({ $0 })?.stats {

@@ -18,13 +18,36 @@ extension RecallFileSystem {
                 let healthOK = failover.stats.lastHealthCheck?.ok ?? true
                 c.api = failover.circuit.allowsRequests && healthOK
             }
-            if failover.local != nil { c.database = index?.syncState.lastError == nil }
+            if let local = failover.local { c.database = index?.syncState.lastError == nil && local.fileProblem == nil }
         } else {
             c.database = s.storeReachable && index?.syncState.lastError == nil
         }
         if let processor = events.withLock({ $0 }) { c.events = processor.isHealthy }
         if let index { c.index = index.syncState.ready }
         return c
+    }
+
+    /// Why health is not `ok`, one readable line per part: what `.status/health.json` shows under
+    /// `problems`, and what a script can log.
+    var problems: [String] {
+        var out: [String] = []
+        let c = components
+        if c.api == false, let failover {
+            out.append("api down: " + (failover.circuit.snapshot.lastReason ?? failover.stats.lastHealthCheck?.detail ?? "not answering")
+                       + (failover.local != nil ? "; serving sqlite" : ""))
+        }
+        if let problem = failover?.local?.fileProblem { out.append(problem) }
+        if let error = index?.syncState.lastError { out.append("index sync failed: \(error)") }
+        if let index, !index.syncState.ready {
+            out.append("index building" + (index.syncState.building.map { " (\($0.done) of \($0.of) documents)" } ?? ""))
+        }
+        if let processor = events.withLock({ $0 }), !processor.isHealthy {
+            out.append("change feeds failing: \(processor.stats.lastError ?? "unknown error")")
+        }
+        let recent = { (at: Date) in Date().timeIntervalSince(at) < 60 }
+        if let save = queries.saveProblem, recent(save.at) { out.append(save.reason) }
+        if let disk = tiered.disk?.writeProblem, recent(disk.at) { out.append("disk cache: \(disk.reason)") }
+        return out.map { NameCharacters.escaped($0) }
     }
 
     /// `ok`, `degraded` or `down`, from the API, the database, event processing and the index:
@@ -38,7 +61,7 @@ extension RecallFileSystem {
         let s = board.snapshot
         let canServe = failover == nil ? s.storeReachable : (c.api == true || c.database == true)
         if !canServe { return "down" }
-        if [c.api, c.database, c.events, c.index].contains(false) { return "degraded" }
+        if [c.api, c.database, c.events, c.index].contains(false) || !problems.isEmpty { return "degraded" }
         if let at = s.lastStoreErrorAt, Date().timeIntervalSince(at) < 60 { return "degraded" }
         return "ok"
     }

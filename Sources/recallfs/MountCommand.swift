@@ -63,13 +63,49 @@ struct MountCommand: ParsableCommand {
     @Option(help: "Cache and pressure settings: dev, prod or constrained (env RECALLFS_PRESET).")
     var preset: String = Settings.string("RECALLFS_PRESET") ?? "default"
 
+    @Option(name: .customLong("max-saved-queries"), help: "How many listed queries `ls search/` keeps (least recently listed go first).")
+    var maxSavedQueries: Int = 1000
+
+    @Option(name: .customLong("index-wait"), help: "Seconds a search waits for the first index build before EAGAIN.")
+    var indexWait: Double = 2
+
+    @Option(name: .customLong("api-max-body"), help: "Largest API response accepted, e.g. 32M.")
+    var apiMaxBody: String = "32M"
+
     func validate() throws {
-        guard attrTimeout > 0 else { throw ValidationError("--attr-timeout must be above 0") }
-        guard pollInterval > 0, healthInterval > 0, apiTimeout > 0 else {
-            throw ValidationError("--poll-interval, --health-interval and --api-timeout must be above 0")
+        // Environment values are checked like flags: a typo must not silently become the default.
+        for name in ["RECALLFS_API_TIMEOUT", "RECALLFS_HEALTH_INTERVAL", "RECALLFS_POLL_INTERVAL", "RECALLFS_CACHE_TTL"] {
+            if let raw = Settings.string(name), !(Double(raw)?.isFinite ?? false) {
+                throw ValidationError("\(name)=\(raw) is not a number of seconds")
+            }
         }
-        guard cacheTTL >= 0 else { throw ValidationError("--cache-ttl must not be negative") }
+        try Self.seconds("--attr-timeout", attrTimeout, above: 0, max: 3600)
+        try Self.seconds("--api-timeout", apiTimeout, above: 0, max: 600)
+        try Self.seconds("--poll-interval", pollInterval, above: 0, max: 86_400)
+        try Self.seconds("--health-interval", healthInterval, above: 0, max: 86_400)
+        try Self.seconds("--cache-ttl", cacheTTL, atLeast: 0, max: 30 * 86_400)
+        try Self.seconds("--index-wait", indexWait, atLeast: 0, max: 600)
+        guard (1...1_000_000).contains(maxSavedQueries) else {
+            throw ValidationError("--max-saved-queries must be from 1 to 1000000 (got \(maxSavedQueries))")
+        }
+        _ = try apiMaxBodyBytes()
         _ = try cacheConfiguration()
+    }
+
+    /// A number of seconds: finite, in range, with one line saying what is allowed.
+    static func seconds(_ flag: String, _ value: Double, above: Double? = nil, atLeast: Double? = nil, max: Double) throws {
+        let low = above.map { value > $0 } ?? atLeast.map { value >= $0 } ?? true
+        guard value.isFinite, low, value <= max else {
+            let bound = above.map { "above \($0)" } ?? "at least \(atLeast ?? 0)"
+            throw ValidationError("\(flag) must be a number of seconds \(bound) and at most \(Int(max)) (got \(value))")
+        }
+    }
+
+    func apiMaxBodyBytes() throws -> Int {
+        guard let bytes = ByteSize.parse(apiMaxBody), (64 << 10)...(1 << 30) ~= bytes else {
+            throw ValidationError("--api-max-body needs a size from 64K to 1G (got '\(apiMaxBody)')")
+        }
+        return bytes
     }
 
     /// The preset, then `--cache-memory`, `--cache-disk` and `--cache-ttl` over it.
@@ -78,14 +114,14 @@ struct MountCommand: ParsableCommand {
             throw ValidationError("--preset must be dev, prod or constrained (got '\(preset)')")
         }
         if let cacheMemory {
-            guard let bytes = ByteSize.parse(cacheMemory), bytes >= 1 << 20 else {
-                throw ValidationError("--cache-memory needs a size of at least 1M, like 64M or 1G (got '\(cacheMemory)')")
+            guard let bytes = ByteSize.parse(cacheMemory), (1 << 20)...(1 << 40) ~= bytes else {
+                throw ValidationError("--cache-memory needs a size from 1M to 1T, like 64M or 1G (got '\(cacheMemory)')")
             }
             configuration.memoryBytes = bytes
         }
         if let cacheDisk {
-            guard let bytes = ByteSize.parse(cacheDisk) else {
-                throw ValidationError("--cache-disk needs a size like 512M, 2G or 0 (got '\(cacheDisk)')")
+            guard let bytes = ByteSize.parse(cacheDisk), bytes <= 1 << 44 else {
+                throw ValidationError("--cache-disk needs a size up to 16T, like 512M, 2G or 0 (got '\(cacheDisk)')")
             }
             configuration.diskBytes = bytes
         }
@@ -126,7 +162,8 @@ struct MountCommand: ParsableCommand {
             return handler
         }
         let logger = Logger(label: "recallfs")
-        let stores = try plan.open(cacheDir: cache, apiTimeout: apiTimeout, logger: logger)
+        let stores = try plan.open(cacheDir: cache, apiTimeout: apiTimeout, apiMaxBody: try apiMaxBodyBytes(),
+                                   maxSavedQueries: maxSavedQueries, indexWait: indexWait, logger: logger)
         let configuration = try cacheConfiguration()
         let tiered: TieredCache
         do {

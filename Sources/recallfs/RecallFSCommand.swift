@@ -9,6 +9,21 @@ struct RecallFSCommand: ParsableCommand {
         abstract: "Mount a Pensieve document memory as plain files (documents/, libraries/, search/, .status/).",
         version: "0.1.0",
         subcommands: [MountCommand.self, UnmountCommand.self, StatusCommand.self, IndexCommand.self])
+
+    /// A bad flag or setting is one line on stderr and exit status 2 (as with most Unix tools), not
+    /// a usage dump with ArgumentParser's EX_USAGE (64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data("recallfs: \(message(for: error))\n".utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// A failure the user can act on: printed as one line on stderr, exit status 1, no stack trace.
@@ -32,6 +47,9 @@ func homeDirectory() -> String {
 
 /// Sizes on the command line: `512K`, `64M`, `1G`, `1.5G` or plain bytes.
 enum ByteSize {
+    /// Sizes above this (1 PiB) are refused: no cache is that large, and converting 1e30 would trap.
+    static let max = 1 << 50
+
     static func parse(_ text: String) -> Int? {
         let trimmed = text.trimmingCharacters(in: .whitespaces).uppercased()
         let units: [Character: Double] = ["K": 1024, "M": 1_048_576, "G": 1_073_741_824, "T": 1_099_511_627_776]
@@ -39,7 +57,7 @@ enum ByteSize {
         var scale = 1.0
         if let last = trimmed.last, let unit = units[last] { scale = unit; number = String(trimmed.dropLast()) }
         if number.hasSuffix("I") || number.hasSuffix("B") { return nil }
-        guard let value = Double(number), value >= 0, value.isFinite else { return nil }
+        guard let value = Double(number), value >= 0, value.isFinite, value * scale <= Double(max) else { return nil }
         return Int(value * scale)
     }
 }
