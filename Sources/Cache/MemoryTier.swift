@@ -79,6 +79,9 @@ public final class MemoryTier<Key: Hashable & Sendable, Value: Sendable>: Sendab
         return value
     }
 
+    /// Whether `key` is held (without counting a read).
+    public func contains(_ key: Key) -> Bool { state.withLock { $0.entries[key] != nil } }
+
     /// Stores `value` (replacing any older one). False when it was not admitted: larger than
     /// `admissionLimit`, which is 1/8 of the budget unless the caller lowers it (under pressure).
     @discardableResult

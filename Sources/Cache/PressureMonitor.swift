@@ -42,13 +42,16 @@ public final class PressureMonitor: Sendable {
     public let policy: PressurePolicy
     private let state = Mutex((level: PressureLevel.normal, samples: [Sample](), transitions: 0))
     private let onChange: @Sendable (PressureLevel) -> Void
+    private let onSample: @Sendable (Sample) -> Void
     private let logger = Logger(label: "recallfs.pressure")
 
     public init(signal: PressureSignal = PressureSignal(), policy: PressurePolicy = PressurePolicy(),
+                onSample: @escaping @Sendable (Sample) -> Void = { _ in },
                 onChange: @escaping @Sendable (PressureLevel) -> Void = { _ in }) {
         self.signal = signal
         self.policy = policy
         self.onChange = onChange
+        self.onSample = onSample
     }
 
     public var level: PressureLevel { state.withLock { $0.level } }
@@ -87,6 +90,7 @@ public final class PressureMonitor: Sendable {
             if changed { s.level = next; s.transitions += 1 }
             return (sample, changed)
         }
+        onSample(sample)
         if changed {
             logger.info("memory pressure \(sample.level) (\(sample.source): \(sample.usedBytes >> 20) of \(sample.limitBytes >> 20) MB used)")
             onChange(sample.level)

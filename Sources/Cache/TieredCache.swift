@@ -110,16 +110,32 @@ public final class TieredCache: Sendable {
     let trace: CacheTrace?
     /// Shared with the memory tier's eviction handler, which runs outside `self`.
     final class Counters: Sendable {
-        let state = Mutex((demotions: 0, promotions: 0, level: PressureLevel.normal, trims: 0))
-        func withLock<T>(_ body: (inout (demotions: Int, promotions: Int, level: PressureLevel, trims: Int)) -> T) -> T {
-            state.withLock { body(&$0) }
+        struct Values {
+            var demotions = 0, promotions = 0, trims = 0
+            var level = PressureLevel.normal
+            var budget: Int
+            var limit: Int? = nil
         }
+        let state: Mutex<Values>
+        init(budget: Int) { state = Mutex(Values(budget: budget)) }
+        func withLock<T>(_ body: (inout Values) -> T) -> T { state.withLock { body(&$0) } }
     }
-    private let counters = Counters()
+    private let counters: Counters
+    /// Transient memory of renderings in progress, bounded by half the budget (see `follow`).
+    public let working: WorkingMemory
     static let criticalAdmissionLimit = 64 << 10
+    /// The share of the memory limit the daemon lives under (cgroup, else the machine) that the memory
+    /// tier may use: the rest is the process itself, its transient buffers and the kernel's page cache.
+    static let limitShare = 0.25
+    /// The memory tier never goes below this, however small the limit.
+    static let minimumBudget = 2 << 20
+    /// Working memory is at least this: one large document at a time can always be rendered.
+    static let minimumWorkingBytes = 4 << 20
 
     public init(configuration: CacheConfiguration, diskDirectory: String?) throws {
         self.configuration = configuration
+        counters = Counters(budget: configuration.memoryBytes)
+        working = WorkingMemory(limitBytes: max(Self.minimumWorkingBytes, configuration.memoryBytes / 2))
         let disk = try diskDirectory.flatMap { dir in
             configuration.diskBytes > 0
                 ? try DiskTier(directory: dir, maxBytes: configuration.diskBytes, minFreeBytes: configuration.minFreeDiskBytes) : nil
@@ -167,7 +183,31 @@ public final class TieredCache: Sendable {
         }
     }
 
-    var admissionLimit: Int? { counters.withLock { $0.level } == .critical ? Self.criticalAdmissionLimit : nil }
+    /// An entry over 1/8 of the effective budget skips memory; under CRITICAL, one over 64 KiB does.
+    var admissionLimit: Int? {
+        counters.withLock { c in min(c.level == .critical ? Self.criticalAdmissionLimit : Int.max, c.budget / 8) }
+    }
+
+    /// The memory budget in effect: the smaller of `--cache-memory` and a share of the limit.
+    public var budget: Int { counters.withLock { $0.budget } }
+    /// The limit the budget follows (bytes), once a pressure sample has given one.
+    public var limit: Int? { counters.withLock { $0.limit } }
+
+    /// Follows the memory limit the daemon lives under (re-read at every pressure sample): the budget
+    /// becomes the smaller of the flag and `limitShare` of it, and the tier shrinks at once if needed.
+    public func follow(limitBytes: Int) {
+        guard limitBytes > 0 else { return }
+        let budget = max(Self.minimumBudget, min(configuration.memoryBytes, Int(Double(limitBytes) * Self.limitShare)))
+        let (changed, level) = counters.withLock { c -> (Bool, PressureLevel) in
+            c.limit = limitBytes
+            defer { c.budget = budget }
+            return (c.budget != budget, c.level)
+        }
+        if changed {
+            working.limit = max(Self.minimumWorkingBytes, budget / 2)
+            apply(level)
+        }
+    }
 
     /// Drops everything about a document, in both tiers (it changed or was removed).
     public func removeDocument(_ id: Int64) {
@@ -180,8 +220,8 @@ public final class TieredCache: Sendable {
     /// Applies a pressure level: the memory target drops with it.
     public func apply(_ level: PressureLevel) {
         let fraction = configuration.policy.targetFractions[level.rawValue]
-        counters.withLock { $0.level = level }
-        memory.setTarget(Int(Double(configuration.memoryBytes) * fraction))
+        let budget = counters.withLock { $0.level = level; return $0.budget }
+        memory.setTarget(Int(Double(budget) * fraction))
         if level == .critical {
             _ = glibcMallocTrim(0)
             counters.withLock { $0.trims += 1 }

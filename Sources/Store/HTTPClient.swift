@@ -88,10 +88,10 @@ public final class HTTPClient: Sendable {
         var seconds = 0.0
         ccurl_getinfo_double(handle, CURLINFO_TOTAL_TIME, &seconds)
         if sink.overflowed || code == CURLE_FILESIZE_EXCEEDED {
-            throw .failed("\(method) \(Redaction.url(url)): the body is larger than \(maxBodyBytes) bytes")
+            throw .failed("\(method) \(URLSafety.masked(url)): the body is larger than \(maxBodyBytes) bytes")
         }
         guard code == CURLE_OK else {
-            let reason = "\(method) \(Redaction.url(url)): \(String(cString: curl_easy_strerror(code)))"
+            let reason = "\(method) \(URLSafety.masked(url)): \(String(cString: curl_easy_strerror(code)))"
             switch code {
             case CURLE_OPERATION_TIMEDOUT: throw .timedOut(reason)
             case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: throw .refused(reason)

@@ -17,6 +17,6 @@ public protocol PrimaryStore: DocumentStore {
 }
 
 extension PensieveAPIStore: PrimaryStore {
-    public var location: String { Redaction.url(http.baseURL) }
+    public var location: String { URLSafety.masked(http.baseURL) }
     public func canAnswer(_ request: SearchRequest, imagesOnly: Bool) -> Bool { Self.canAnswer(request, imagesOnly: imagesOnly) }
 }

@@ -10,8 +10,14 @@ import Synchronization
 /// so `touch` throws and the caller records the problem for health instead of failing the request.
 public final class SavedQueries: Sendable {
     private let db: Mutex<SQLiteConnection>
-    /// Name → last use (seconds), and the listing order (first saved first).
-    private struct State { var lastUse: [String: Int64] = [:]; var order: [String] = [] }
+    /// Name → last use (a sequence number, so that uses within one second still have an order) and
+    /// when it was last written, and the listing order (first saved first).
+    private struct State {
+        var lastUse: [String: UInt64] = [:]
+        var writtenAt: [String: Int64] = [:]
+        var order: [String] = []
+        var clock: UInt64 = 0
+    }
     private let state: Mutex<State>
     public let capacity: Int
     /// A name listed again within this many seconds is not written again.
@@ -23,9 +29,16 @@ public final class SavedQueries: Sendable {
         let connection = try SQLiteConnection(path: path, readOnly: false, create: true)
         try connection.execute("CREATE TABLE IF NOT EXISTS saved_queries(name TEXT PRIMARY KEY, created_at INTEGER NOT NULL)")
         var loaded = State()
+        var uses: [(name: String, at: Int64)] = []
         try connection.query("SELECT name, created_at FROM saved_queries ORDER BY rowid") { row in
             let name = row.text(0) ?? ""
-            if loaded.lastUse.updateValue(row.int(1), forKey: name) == nil { loaded.order.append(name) }
+            guard loaded.writtenAt.updateValue(row.int(1), forKey: name) == nil else { return }
+            loaded.order.append(name)
+            uses.append((name, row.int(1)))
+        }
+        for use in uses.enumerated().sorted(by: { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }) {
+            loaded.clock += 1
+            loaded.lastUse[use.element.name] = loaded.clock
         }
         db = Mutex(connection)
         self.capacity = max(1, capacity)
@@ -41,17 +54,24 @@ public final class SavedQueries: Sendable {
     public func touch(_ name: String) throws {
         let now = Int64(Date().timeIntervalSince1970)
         let isNew: Bool? = state.withLock { s in
-            if let last = s.lastUse[name] {
-                if now - last < Self.refreshSeconds { return nil }
-                s.lastUse[name] = now
+            s.clock += 1
+            if s.lastUse.updateValue(s.clock, forKey: name) != nil {
+                if now - (s.writtenAt[name] ?? 0) < Self.refreshSeconds { return nil }
+                s.writtenAt[name] = now
                 return false
             }
-            s.lastUse[name] = now
+            s.writtenAt[name] = now
             s.order.append(name)
             return true
         }
         guard let isNew else { return }
-        try db.withLock { try $0.query("INSERT OR REPLACE INTO saved_queries VALUES (?, ?)", [.text(name), .int(now)]) }
+        try db.withLock { db in
+            if isNew {
+                try db.query("INSERT OR REPLACE INTO saved_queries VALUES (?, ?)", [.text(name), .int(now)])
+            } else {  // an UPDATE keeps the rowid, so the listing order survives a remount
+                try db.query("UPDATE saved_queries SET created_at = ? WHERE name = ?", [.int(now), .text(name)])
+            }
+        }
         if isNew { try trimToCapacity() }
     }
 
@@ -59,7 +79,7 @@ public final class SavedQueries: Sendable {
         let dropped: [String] = state.withLock { s in
             guard s.order.count > capacity else { return [] }
             let doomed = s.lastUse.sorted { $0.value < $1.value }.prefix(s.order.count - capacity).map(\.key)
-            for name in doomed { s.lastUse.removeValue(forKey: name) }
+            for name in doomed { s.lastUse.removeValue(forKey: name); s.writtenAt.removeValue(forKey: name) }
             let gone = Set(doomed)
             s.order.removeAll { gone.contains($0) }
             return doomed
@@ -72,6 +92,7 @@ public final class SavedQueries: Sendable {
     public func remove(_ name: String) throws -> Bool {
         let known = state.withLock { s in
             guard s.lastUse.removeValue(forKey: name) != nil else { return false }
+            s.writtenAt.removeValue(forKey: name)
             s.order.removeAll { $0 == name }
             return true
         }

@@ -33,14 +33,13 @@ public enum NameCharacters {
         return "\(code) (\(kind))"
     }
 
-    /// `text` made safe for one line of a log or status file: invisible controls and backslashes are
-    /// written as escapes (`\n`, `\u{202E}`), so one record is always exactly one line.
+    /// `text` made safe for one line of a log or status file: invisible controls are written as
+    /// escapes (`\n`, `\u{202E}`), so one record is always exactly one line.
     public static func escaped(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { isInvisibleControl($0) || $0 == "\\" }) else { return text }
+        guard text.unicodeScalars.contains(where: isInvisibleControl) else { return text }
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar {
-            case "\\": out += "\\\\"
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"

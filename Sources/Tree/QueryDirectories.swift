@@ -38,11 +38,12 @@ final class QueryDirectories: Sendable {
     let ttl: TimeInterval
     static let maxCachedResults = 256
     static let maxSlots = 4096
-    /// The byte bound of all cached result lists, a share of the memory budget.
-    let maxResultBytes: Int
+    /// The byte bound of all cached result lists, a share of the memory budget (which follows the limit).
+    let resultBytesBound: @Sendable () -> Int
+    var maxResultBytes: Int { resultBytesBound() }
 
-    init(saved: SavedQueries?, ttl: TimeInterval, maxResultBytes: Int = 8 << 20) {
-        self.saved = saved; self.ttl = ttl; self.maxResultBytes = maxResultBytes
+    init(saved: SavedQueries?, ttl: TimeInterval, maxResultBytes: @escaping @Sendable () -> Int = { 8 << 20 }) {
+        self.saved = saved; self.ttl = ttl; self.resultBytesBound = maxResultBytes
     }
 
     func slot(for name: String) -> Int64 {
@@ -86,6 +87,7 @@ final class QueryDirectories: Sendable {
     }
 
     func store(_ results: Results, for name: String) {
+        let maxResultBytes = self.maxResultBytes
         state.withLock { s in
             if let old = s.results.removeValue(forKey: name) { s.resultBytes -= old.cost }
             while !s.results.isEmpty, s.results.count >= Self.maxCachedResults || s.resultBytes + results.cost > maxResultBytes,

@@ -79,7 +79,7 @@ public enum QueryParser {
     static func checkName(_ name: String) throws(QueryError) {
         if name.isEmpty || name == "." || name == ".." { throw QueryError("empty query name") }
         if name.utf8.count > 255 {
-            throw QueryError("query name is \(name.utf8.count) bytes, longer than 255", errno: ENAMETOOLONG)
+            throw QueryError("query name is \(name.utf8.count) bytes, longer than 255 bytes", errno: ENAMETOOLONG)
         }
         if let bad = name.unicodeScalars.first(where: NameCharacters.isInvisibleControl) {
             throw QueryError("query name contains \(NameCharacters.describe(bad))")

@@ -62,7 +62,9 @@ extension RecallFileSystem {
             lines += [("system_used_bytes", String(system.usedBytes)), ("system_total_bytes", String(system.limitBytes)),
                       ("system_available_bytes", String(system.availableBytes))]
         }
-        lines += [("eviction_target_bytes", String(tiered.memory.target)), ("cache_memory_bytes", String(tiered.memory.capacity)),
+        lines += [("budget_bytes", String(tiered.budget)),
+                  ("eviction_target_bytes", String(tiered.memory.target)), ("cache_memory_bytes", String(tiered.memory.capacity)),
+                  ("result_lists_bytes", String(queries.resultBytes)),
                   ("level_changes", String(pressure?.transitions ?? 0)), ("samples", String(pressure?.samples.count ?? 0))]
         return lines
     }

@@ -20,6 +20,10 @@ extension RecallFileSystem {
                                                                 changed: info.changed))
     }
 
+    /// Working memory a rendering of `entity` holds at its peak: the entity, the text pieces made from
+    /// it, and one chunk.
+    func workingCost(_ entity: Entity) -> Int { entity.approximateBytes * 3 + tiered.configuration.chunkBytes }
+
     /// Renders `entity` into the cache, one chunk at a time, and records its size and version.
     @discardableResult
     func render(_ entity: Entity) throws -> RenderedDocument {
@@ -29,8 +33,10 @@ extension RecallFileSystem {
         var writer = ChunkWriter(chunkBytes: tiered.configuration.chunkBytes) { index, bytes in
             cache.put(.chunk(document: entity.id, version: version, index: index), .bytes(bytes))
         }
-        DocumentRenderer.render(entity, library: library, into: &writer)
-        writer.finish()
+        tiered.working.withReservation(workingCost(entity)) {
+            DocumentRenderer.render(entity, library: library, into: &writer)
+            writer.finish()
+        }
         let info = RenderedInfo(version: version, name: FileNaming.documentName(entity.summary),
                                 libraryID: entity.summary.libraryID, size: writer.total,
                                 modified: entity.summary.createdAt, changed: max(entity.lastScanAt, entity.summary.createdAt))
@@ -59,9 +65,9 @@ extension RecallFileSystem {
         return summaries.compactMap { found[$0.id] }
     }
 
-    /// Bytes `offset..<offset+size` of an open document, chunk by chunk from the cache. A chunk that
-    /// both tiers dropped is rendered again (only the needed chunks are kept from that pass).
-    func readDocument(id: Int64, info: RenderedInfo, offset: Int, size: Int) throws -> [UInt8] {
+    /// Bytes `offset..<offset+size` of an open document, chunk by chunk from the cache, else from the
+    /// handle's stash, else rebuilt (see `rebuild`).
+    func readDocument(id: Int64, info: RenderedInfo, offset: Int, size: Int, stash: ChunkStash) throws -> [UInt8] {
         guard offset < info.size, size > 0 else { return [] }
         let chunk = tiered.configuration.chunkBytes
         let end = min(info.size, offset + size)
@@ -69,7 +75,7 @@ extension RecallFileSystem {
         out.reserveCapacity(end - offset)
         var index = offset / chunk
         while index * chunk < end {
-            guard let bytes = try self.chunk(id: id, info: info, index: index) else { break }
+            guard let bytes = try self.chunk(id: id, info: info, index: index, stash: stash) else { break }
             let from = max(offset, index * chunk) - index * chunk
             let to = min(end - index * chunk, bytes.count)
             if from < to { out += bytes[from..<to] }
@@ -78,18 +84,41 @@ extension RecallFileSystem {
         return out
     }
 
-    private func chunk(id: Int64, info: RenderedInfo, index: Int) throws -> [UInt8]? {
-        if case .bytes(let bytes)? = tiered.get(.chunk(document: id, version: info.version, index: index)) { return bytes }
-        // Evicted from both tiers: render again, keeping only the chunk asked for (the document may have
-        // changed meanwhile; then the reader gets the new bytes, as with a file replaced under it).
+    /// Chunks rebuilt at once for a reader: the one asked for and the next few, which the reader is
+    /// about to ask for (kept in its stash when no cache tier has room).
+    static let rebuildAhead = 4
+
+    private func chunk(id: Int64, info: RenderedInfo, index: Int, stash: ChunkStash) throws -> [UInt8]? {
+        let key = CacheKey.chunk(document: id, version: info.version, index: index)
+        if case .bytes(let bytes)? = tiered.get(key) { return bytes }
+        if let bytes = stash.get(index) { return bytes }
+        return try rebuild(id: id, info: info, from: index, stash: stash)
+    }
+
+    /// Evicted from both tiers: renders again, only as far as chunk `from + rebuildAhead - 1` (the
+    /// rest of the document is not copied), and offers those chunks to the cache and the reader's
+    /// stash. The document may have changed meanwhile; then the reader gets the new bytes, as with a
+    /// file replaced under it, and nothing is cached under the old version.
+    private func rebuild(id: Int64, info: RenderedInfo, from index: Int, stash: ChunkStash) throws -> [UInt8]? {
         guard let entity = try store.entities(ids: [id]).first else { return nil }
         let library = try libraries().first { $0.id == entity.summary.libraryID }
+        let last = index + Self.rebuildAhead - 1
+        let current = entity.summary.version == info.version
         var wanted: [UInt8]?
-        var writer = ChunkWriter(chunkBytes: tiered.configuration.chunkBytes) { i, bytes in if i == index { wanted = bytes } }
-        DocumentRenderer.render(entity, library: library, into: &writer)
-        writer.finish()
-        if let wanted, entity.summary.version == info.version {
-            tiered.put(.chunk(document: id, version: info.version, index: index), .bytes(wanted))
+        let cache = tiered
+        var writer = ChunkWriter(chunkBytes: tiered.configuration.chunkBytes, through: last) { i, bytes in
+            guard i >= index else { return }
+            if i == index { wanted = bytes }
+            guard current else { return }
+            let key = CacheKey.chunk(document: id, version: info.version, index: i)
+            cache.put(key, .bytes(bytes))
+            if cache.memory.contains(key) { return }  // kept in memory: no need to stash
+            stash.keep(i, bytes)
+        }
+        stash.dropAll()
+        tiered.working.withReservation(workingCost(entity)) {
+            DocumentRenderer.render(entity, library: library, into: &writer)
+            writer.finish()
         }
         return wanted
     }

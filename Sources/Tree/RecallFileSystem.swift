@@ -28,6 +28,8 @@ public final class RecallFileSystem: Sendable {
     /// Rendered documents (in chunks), entities and search results, in memory and on disk.
     public let tiered: TieredCache
     let handles = HandleTable()
+    /// Bytes of rebuilt chunks that open documents keep (see `ChunkStash`), under a quarter of the budget.
+    let stashTotal: StashTotal
     /// Version of each document at its last open: an unchanged document keeps its page cache.
     let openedVersions = Mutex<[Int64: String]>([:])
     let mountedAt = Int64(Date().timeIntervalSince1970)
@@ -59,7 +61,10 @@ public final class RecallFileSystem: Sendable {
         self.index = index
         self.options = options
         self.facts = facts
-        queries = QueryDirectories(saved: savedQueries, ttl: options.searchTTL)
+        let cache = self.tiered
+        stashTotal = StashTotal(limit: max(4 << 20, cache.budget / 4))
+        queries = QueryDirectories(saved: savedQueries, ttl: options.searchTTL,
+                                   maxResultBytes: { max(256 << 10, cache.budget / 8) })
     }
 
     // MARK: - Errors
@@ -188,7 +193,7 @@ public final class RecallFileSystem: Sendable {
                     defer { versions[id] = document.version }
                     return versions[id]
                 }
-                return OpenFile(handle: handles.insert(.document(id: id, info: document.info)),
+                return OpenFile(handle: handles.insert(.document(id: id, info: document.info, stash: ChunkStash(total: stashTotal))),
                                 keepCache: previous == document.version, directIO: false)
             default:
                 throw FSError(EISDIR)
@@ -204,9 +209,9 @@ public final class RecallFileSystem: Sendable {
             guard offset < bytes.count else { return [] }
             let start = Int(offset)
             return bytes[start..<min(bytes.count, start + size)]
-        case .document(let id, let info)?:
+        case .document(let id, let info, let stash)?:
             return try answer("read", describe(Node.document(id).inode)) {
-                try readDocument(id: id, info: info, offset: Int(offset), size: size)[...]
+                try readDocument(id: id, info: info, offset: Int(offset), size: size, stash: stash)[...]
             }
         default:
             throw FSError(EBADF)

@@ -20,14 +20,21 @@ public struct ChunkWriter: TextSink {
     var buffer: [UInt8] = []
     public private(set) var index = 0
     public private(set) var total = 0
+    /// The last chunk wanted: past it, writes are dropped (a rebuild of one chunk stops copying there).
+    let lastWanted: Int
 
-    public init(chunkBytes: Int, emit: @escaping (_ index: Int, _ bytes: [UInt8]) -> Void) {
+    public init(chunkBytes: Int, through lastWanted: Int = .max, emit: @escaping (_ index: Int, _ bytes: [UInt8]) -> Void) {
         precondition(chunkBytes > 0, "chunks must hold at least one byte")
         self.chunkBytes = chunkBytes
+        self.lastWanted = lastWanted
         self.emit = emit
     }
 
+    /// True once every wanted chunk was emitted.
+    public var isDone: Bool { index > lastWanted }
+
     public mutating func write(_ text: String) {
+        if isDone { return }
         var utf8 = text.utf8[...]
         total += utf8.count
         while !utf8.isEmpty {
@@ -39,7 +46,7 @@ public struct ChunkWriter: TextSink {
     }
 
     /// Emits the last, partial chunk.
-    public mutating func finish() { if !buffer.isEmpty { flush() } }
+    public mutating func finish() { if !buffer.isEmpty && !isDone { flush() } }
 
     private mutating func flush() {
         // An exact-size copy: handing over `buffer` itself would pin its whole capacity in the cache.

@@ -172,7 +172,8 @@ struct MountCommand: ParsableCommand {
             throw UserFacingError("cannot open the disk cache in \(cache)/blocks: \(error)")
         }
         let caching = CachingStore(stores.failover, cache: tiered)
-        let pressure = PressureMonitor(policy: configuration.policy) { level in tiered.apply(level) }
+        let pressure = PressureMonitor(policy: configuration.policy, onSample: { tiered.follow(limitBytes: $0.limitBytes) },
+                                       onChange: { level in tiered.apply(level) })
         pressure.sample()
         var treeOptions = TreeOptions()
         treeOptions.entryTimeout = attrTimeout

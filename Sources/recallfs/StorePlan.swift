@@ -36,17 +36,17 @@ struct StorePlan {
             try PensieveAPIStore(baseURL: apiURL, timeout: timeout).checkHealth(timeout: timeout)
             return nil
         } catch {
-            return "the Pensieve API at \(Redaction.url(apiURL)) does not answer (\(error))"
+            return "the Pensieve API at \(URLSafety.masked(apiURL)) does not answer (\(error))"
         }
     }
 
     func checkBeforeMount() throws {
         if let apiURL {
             guard let url = URL(string: apiURL), ["http", "https"].contains(url.scheme ?? ""), let host = url.host else {
-                throw UserFacingError("not an http(s) URL: \(Redaction.url(apiURL))")
+                throw UserFacingError("not an http(s) URL: \(URLSafety.masked(apiURL))")
             }
             if !Self.isLoopback(host) && !allowRemoteAPI {
-                throw UserFacingError("the API URL \(Redaction.url(apiURL)) is not on loopback; pass --allow-remote-api to use it (screen text will cross the network)")
+                throw UserFacingError("the API URL \(URLSafety.masked(apiURL)) is not on loopback; pass --allow-remote-api to use it (screen text will cross the network)")
             }
         }
         let database = databaseProblem
@@ -58,20 +58,7 @@ struct StorePlan {
         }
     }
 
-    /// `localhost`, `::1` or an IPv4 address in 127.0.0.0/8, parsed as an address (so that a name like
-    /// `127.evil.example` is not taken for loopback).
-    static func isLoopback(_ host: String) -> Bool {
-        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        if bare == "localhost" || bare == "localhost." { return true }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, bare, &v6) == 1 {
-            return withUnsafeBytes(of: &v6) { Array($0) } == Array(repeating: 0, count: 15) + [1]
-        }
-        let parts = bare.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCII) && UInt8($0) != nil })
-        else { return false }
-        return parts[0] == "127"
-    }
+    static func isLoopback(_ host: String) -> Bool { URLSafety.isLoopback(host) }
 
     struct Opened {
         var failover: FailoverStore
@@ -93,12 +80,12 @@ struct StorePlan {
             let saved = try SavedQueries(path: cacheDir + "/index.sqlite", capacity: maxSavedQueries)
             let api = apiURL.map { PensieveAPIStore(baseURL: $0, timeout: apiTimeout, maxBodyBytes: apiMaxBody) }
             if let apiURL, let host = URL(string: apiURL)?.host, !Self.isLoopback(host) {
-                logger.warning("using a remote API at \(Redaction.url(apiURL)): screen text crosses the network")
+                logger.warning("using a remote API at \(URLSafety.masked(apiURL)): screen text crosses the network")
             }
             let failover = FailoverStore(api: api, local: local, budget: apiTimeout)
             failover.checkHealth()
             if api != nil, !failover.circuit.allowsRequests {
-                logger.warning("the API at \(Redaction.url(apiURL!)) is not answering; serving from SQLite until it does")
+                logger.warning("the API at \(URLSafety.masked(apiURL!)) is not answering; serving from SQLite until it does")
             }
             return Opened(failover: failover, api: api, index: index, saved: saved)
         } catch let error as StoreError {

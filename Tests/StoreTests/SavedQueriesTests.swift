@@ -9,9 +9,9 @@ import Testing
         do {
             let saved = try SavedQueries(path: path)
             #expect(saved.all.isEmpty)
-            try saved.add("budget")
-            try saved.add("app:\"Google Chrome\" invoice")
-            try saved.add("budget")  // no-op
+            try saved.touch("budget")
+            try saved.touch("app:\"Google Chrome\" invoice")
+            try saved.touch("budget")  // no-op
             #expect(saved.all == ["budget", "app:\"Google Chrome\" invoice"])
             #expect(saved.contains("budget") && !saved.contains("Budget"))
         }
@@ -35,7 +35,7 @@ import Testing
                      String(repeating: "é", count: 127)]
         do {
             let saved = try SavedQueries(path: path)
-            for name in names { try saved.add(name) }
+            for name in names { try saved.touch(name) }
         }
         let saved = try SavedQueries(path: path)
         #expect(Set(saved.all) == Set(names))
@@ -47,7 +47,7 @@ import Testing
         let path = temp.path("index.sqlite")
         let index = try SearchIndex(path: path, source: "x")
         let saved = try SavedQueries(path: path)
-        try saved.add("q")
+        try saved.touch("q")
         try index.synchronize(from: MockDocumentStore(entities: [mockEntity(1)]))
         #expect(try SavedQueries(path: path).all == ["q"])
         // A rebuild of the index for another source keeps the saved queries.
@@ -70,10 +70,34 @@ import Testing
         let order = ["zeta", "mu", "alpha"]
         do {
             let saved = try SavedQueries(path: path)
-            for name in order { try saved.add(name) }
+            for name in order { try saved.touch(name) }
             #expect(saved.all == order)
         }
         let reopened = try SavedQueries(path: path).all
         #expect(reopened == order)
+    }
+
+    /// At most `capacity` names are kept; the least recently used one goes, on disk too.
+    @Test func capacityDropsTheLeastRecentlyUsed() throws {
+        let temp = try TempDirectory()
+        let path = temp.path("index.sqlite")
+        do {
+            let saved = try SavedQueries(path: path, capacity: 3)
+            for name in ["a", "b", "c", "d"] { try saved.touch(name) }
+            #expect(saved.all == ["b", "c", "d"])
+            #expect(!saved.contains("a"))
+        }
+        #expect(try SavedQueries(path: path, capacity: 3).all == ["b", "c", "d"])
+        // A smaller capacity at the next mount trims at once.
+        #expect(try SavedQueries(path: path, capacity: 1).all.count == 1)
+    }
+
+    /// A million distinct touches keep state bounded (the duplicate check is a dictionary, not a scan).
+    @Test func manyNamesStayBounded() throws {
+        let temp = try TempDirectory()
+        let saved = try SavedQueries(path: temp.path("index.sqlite"), capacity: 50)
+        for i in 0..<2_000 { try saved.touch("q\(i)") }
+        #expect(saved.all.count == 50)
+        #expect(saved.contains("q1999") && !saved.contains("q0"))
     }
 }

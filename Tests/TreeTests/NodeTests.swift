@@ -36,7 +36,7 @@ import Tree
     }
 
     static let unknown: [UInt64] = [0, 7, 15, 16 + UInt64(StatusFile.allCases.count), 1000, (1 << 40) - 1,
-                                    4 << 40, (4 << 40) | 9, UInt64.max, 1 << 63]
+                                    5 << 40, (5 << 40) | 9, UInt64.max, 1 << 63]
 
     @Test(arguments: unknown)
     func unknownInodes(_ inode: UInt64) {
@@ -66,5 +66,19 @@ import Tree
         #expect(Node.document(42).inode == Node(inode: Node.document(42).inode)!.inode)
         #expect(Node.document(42).inode != Node.library(42).inode)
         #expect(Node.document(42).inode != Node.query(42).inode)
+    }
+
+    /// Ids outside 1..<2^40 (crafted or foreign databases) get inodes of their own: no trap, no
+    /// collision with the small id they equal modulo 2^40, and a round trip back to the id.
+    @Test func unusualIDsGetUniqueInodes() {
+        let ids: [Int64] = [0, -1, -5, Int64.min, 1 << 40, (1 << 40) + 5, Int64.max, Int64.max - 1]
+        var seen: Set<UInt64> = [Node.document(5).inode, Node.document(1).inode]
+        for id in ids {
+            for node in [Node.document(id), Node.library(id)] {
+                #expect(seen.insert(node.inode).inserted, "inode of \(node) collides")
+                #expect(Node(inode: node.inode) == node)
+                #expect(node.inode == node.inode)  // stable
+            }
+        }
     }
 }

@@ -204,8 +204,10 @@ final class TempDir {
         #expect(query.isDirectory)
         guard case .query? = Node(inode: query.inode) else { Issue.record("not a query inode"); return }
         #expect(try fs.lookup(parent: Node.search.inode, name: "budget").inode == query.inode)  // stable
-        #expect(try listAll(fs, Node.search.inode, count: 10, plus: true).map(\.name) == [".", "..", "budget"])
+        // A lookup alone saves nothing; listing the directory does.
+        #expect(try listAll(fs, Node.search.inode, count: 10, plus: true).map(\.name) == [".", ".."])
         let results = try listAll(fs, query.inode, count: 2, plus: true)
+        #expect(try listAll(fs, Node.search.inode, count: 10, plus: true).map(\.name) == [".", "..", "budget"])
         let hits = ids.filter { $0 % 5 == 0 }.sorted(by: >)  // newest first
         #expect(results.dropFirst(2).map(\.name) ==
             hits.enumerated().map { FileNaming.resultName(rank: $0.offset + 1, limit: 50, makeEntity($0.element).summary) })
@@ -214,7 +216,10 @@ final class TempDir {
             #expect(attributes.inode == Node.document(FileNaming.resultID(entry.name)!).inode)
             #expect(attributes.size == Int64(try readAll(fs, attributes.inode).count))
         }
-        #expect(errnoOf { try fs.lookup(parent: query.inode, name: "001-1-nope.md") } == ENOENT)
+        // A result name whose rank moved still opens by its id while the document exists.
+        #expect(try fs.lookup(parent: query.inode, name: "007-\(hits[0])-old-slug.md").inode == Node.document(hits[0]).inode)
+        #expect(errnoOf { try fs.lookup(parent: query.inode, name: "001-99999-nope.md") } == ENOENT)
+        #expect(errnoOf { try fs.lookup(parent: query.inode, name: "001-nope.md") } == ENOENT)
         let made = try fs.makeDirectory(parent: Node.search.inode, name: "app:Firefox limit:3")
         #expect(try listAll(fs, made.inode, count: 10, plus: false).count == 2 + 3)
     }
@@ -224,7 +229,9 @@ final class TempDir {
         let saved = try SavedQueries(path: temp.path("index.sqlite"))
         let fs = RecallFileSystem(store: mock, board: StatusBoard(), index: nil, savedQueries: saved)
         _ = try fs.makeDirectory(parent: Node.search.inode, name: "budget")
-        _ = try fs.lookup(parent: Node.search.inode, name: "meeting app:Firefox")
+        let looked = try fs.lookup(parent: Node.search.inode, name: "meeting app:Firefox")
+        #expect(try listAll(fs, Node.search.inode, count: 10, plus: false).map(\.name).dropFirst(2) == ["budget"])
+        _ = try listAll(fs, looked.inode, count: 10, plus: false)
         #expect(try listAll(fs, Node.search.inode, count: 10, plus: false).map(\.name).dropFirst(2).sorted()
             == ["budget", "meeting app:Firefox"])
         try fs.removeDirectory(parent: Node.search.inode, name: "budget")
@@ -241,7 +248,7 @@ final class TempDir {
     /// Regression (fixed): without SavedQueries, `forget` answers `saved?.remove(name) ?? false`, so rmdir is ENOENT
     /// and the name stays listed (the in-memory listing comes from the slot table, never pruned).
     @Test func removeDirectoryWithoutSavedQueries() throws {
-        _ = try fs.lookup(parent: Node.search.inode, name: "budget")
+        _ = try listAll(fs, try fs.lookup(parent: Node.search.inode, name: "budget").inode, count: 10, plus: false)
         let removed = errnoOf { try fs.removeDirectory(parent: Node.search.inode, name: "budget") }
         let listing = try listAll(fs, Node.search.inode, count: 10, plus: false).map(\.name)
         #expect(removed == nil)
