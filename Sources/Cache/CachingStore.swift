@@ -1,5 +1,6 @@
 import Foundation
 import Store
+import Synchronization
 
 /// A `DocumentStore` decorator that reuses answers from the `TieredCache`: search results and entities
 /// for their TTL (5 minutes by default), the library list for 30 s. Listings pass through, so new
@@ -9,6 +10,10 @@ public final class CachingStore: DocumentStore {
     public let cache: TieredCache
     /// A batch larger than this is a scan (`ls -l`, `grep -r`): caching it would flush what is hot.
     static let scanThreshold = 64
+
+    /// Bumped by every invalidation: an answer computed across one is not cached (it may predate the
+    /// change, and would hide a new entity for a whole TTL).
+    private let generation = Mutex(0)
 
     public init(_ base: DocumentStore, cache: TieredCache) {
         self.base = base
@@ -53,14 +58,16 @@ public final class CachingStore: DocumentStore {
 
     public func search(_ request: SearchRequest) throws -> [SearchHit] {
         if case .hits(let cached)? = cache.get(.search(request)) { return cached }
+        let before = generation.withLock { $0 }
         let hits = try base.search(request)
-        cache.put(.search(request), .hits(hits))
+        generation.withLock { if $0 == before { cache.put(.search(request), .hits(hits)) } }
         return hits
     }
 
     /// Forgets what is cached about `id` (entity, rendering, chunks on disk), every search result (any
     /// query may now match differently) and the library list.
     public func invalidate(entity id: Int64) {
+        generation.withLock { $0 += 1 }
         cache.removeDocument(id)
         cache.removeAll(kind: "search")
         cache.removeAll(kind: "libraries")

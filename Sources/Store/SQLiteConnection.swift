@@ -28,7 +28,12 @@ public struct SQLRow {
 /// reaches a caller as an I/O error while Pensieve writes to its database.
 public final class SQLiteConnection: @unchecked Sendable {
     private let handle: OpaquePointer
+    /// Prepared statements by SQL text, at most `maxStatements`: SQL built with a list of `?` per
+    /// value (ids, filter values) has one text per list length, and must not grow memory without end.
     private var statements: [String: OpaquePointer] = [:]
+    private var statementOrder: [String] = []
+    static let maxStatements = 64
+    private var running: Set<String> = []
     public let path: String
     /// How long a single statement keeps retrying SQLITE_BUSY/LOCKED/PROTOCOL before giving up.
     private let busyBudget: TimeInterval
@@ -75,7 +80,11 @@ public final class SQLiteConnection: @unchecked Sendable {
     /// Runs `sql` with `parameters` and calls `row` for each result row.
     public func query(_ sql: String, _ parameters: [SQLValue] = [], row: (SQLRow) throws -> Void = { _ in }) throws {
         let statement = try prepared(sql)
-        defer { sqlite3_reset(statement); sqlite3_clear_bindings(statement) }
+        let outermost = running.insert(sql).inserted
+        defer {
+            sqlite3_reset(statement); sqlite3_clear_bindings(statement)
+            if outermost { running.remove(sql) }
+        }
         let deadline = Date().addingTimeInterval(busyBudget)
         var produced = false
         while true {
@@ -117,14 +126,21 @@ public final class SQLiteConnection: @unchecked Sendable {
         }
     }
 
-    public var changes: Int { Int(sqlite3_changes(handle)) }
+    /// Statements held now (tests check the bound).
+    public var cachedStatements: Int { statements.count }
 
     private func prepared(_ sql: String) throws -> OpaquePointer {
         if let statement = statements[sql] { return statement }
         var statement: OpaquePointer?
         let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard rc == SQLITE_OK, let statement else { throw error(rc, sql: sql) }
+        // The oldest goes, unless it is running (a query started from another query's row callback).
+        if statements.count >= Self.maxStatements, let victim = statementOrder.firstIndex(where: { !running.contains($0) }) {
+            let oldest = statementOrder.remove(at: victim)
+            if let old = statements.removeValue(forKey: oldest) { sqlite3_finalize(old) }
+        }
         statements[sql] = statement
+        statementOrder.append(sql)
         return statement
     }
 

@@ -31,6 +31,8 @@ final class QueryDirectories: Sendable {
         var unsavedSet: Set<String> = []
         /// Why the last save failed, and when (cleared by the next success), for health.
         var saveProblem: (reason: String, at: Date)?
+        /// Bumped by `invalidateResults`: a list computed across a change is not kept.
+        var generation = 0
     }
 
     private let state = Mutex(State())
@@ -86,9 +88,13 @@ final class QueryDirectories: Sendable {
         }
     }
 
-    func store(_ results: Results, for name: String) {
+    /// The current generation, taken before computing results for `store`.
+    var generation: Int { state.withLock { $0.generation } }
+
+    func store(_ results: Results, for name: String, computedIn generation: Int) {
         let maxResultBytes = self.maxResultBytes
         state.withLock { s in
+            guard s.generation == generation else { return }
             if let old = s.results.removeValue(forKey: name) { s.resultBytes -= old.cost }
             while !s.results.isEmpty, s.results.count >= Self.maxCachedResults || s.resultBytes + results.cost > maxResultBytes,
                   let oldest = s.results.min(by: { $0.value.computedAt < $1.value.computedAt }) {
@@ -106,6 +112,7 @@ final class QueryDirectories: Sendable {
     func invalidateResults() -> [(slot: Int64, entries: [DirectoryEntry])] {
         state.withLock { s in
             let dropped = s.results.compactMap { name, results in s.slots[name].map { ($0, results.entries) } }
+            s.generation += 1
             s.results.removeAll()
             s.resultBytes = 0
             return dropped

@@ -89,6 +89,7 @@ extension RecallFileSystem {
     /// The named, sized entries of a query directory, from the cache while fresh.
     func results(for name: String) throws -> QueryDirectories.Results {
         if let cached = queries.cachedResults(name) { return cached }
+        let generation = queries.generation
         let request: SearchRequest
         do { request = try QueryParser.parse(name) } catch { throw FSError(error.errno, "bad query '\(name)': \(error.reason)") }
         let hits = try store.search(request)
@@ -106,7 +107,7 @@ extension RecallFileSystem {
                                           attributes: rendered.attributes, cookie: Int64(position + 3)))
         }
         let results = QueryDirectories.Results(entries: entries, computedAt: Date())
-        queries.store(results, for: name)
+        queries.store(results, for: name, computedIn: generation)
         return results
     }
 }

@@ -162,3 +162,19 @@ import Testing
         #expect(try store.entity(id: id)?.size == 5)
     }
 }
+
+/// The statement cache stays bounded however many SQL shapes are used (one per `IN (?,…)` length).
+@Suite struct StatementCacheTests {
+    @Test func boundedAcrossManyShapes() throws {
+        let temp = try TempDirectory()
+        let db = try SQLiteConnection(path: temp.path("x.sqlite"), readOnly: false, create: true)
+        try db.execute("CREATE TABLE t(id INTEGER PRIMARY KEY)")
+        for n in 1...500 {
+            let marks = Array(repeating: "?", count: n).joined(separator: ",")
+            try db.query("SELECT id FROM t WHERE id IN (\(marks))", (1...n).map { .int(Int64($0)) })
+        }
+        #expect(db.cachedStatements <= 64)
+        // A statement still works after its shape was evicted and prepared again.
+        #expect(try db.scalarInt("SELECT 1 + ?", [.int(41)]) == 42)
+    }
+}
