@@ -10,7 +10,8 @@ enum HelpText {
         .status/                      health, health.json, backend, errors
 
         SEARCHING
-          There is no mkdir step: any name under search/ runs as a query and is remembered.
+          There is no mkdir step: any name under search/ runs as a query. A query whose directory
+          is listed (ls) is kept in ls search/ (the most recently listed 1000; --max-saved-queries).
             ls search/"invoice march"/           every word must match, as a prefix
             grep -ri total search/"invoice"/     read the results with any tool
             rmdir search/"invoice march"         forget a query
@@ -24,14 +25,22 @@ enum HelpText {
             type:image             file type group (image, text, ...) or file type (webp, txt, ...)
             limit:200              number of results, 1 to 1000 (default 50)
           With filters only (search/"app:Slack date:2026-01"), results are newest first.
-          A bad name (unknown filter, bad date, trailing space) fails with "Invalid argument";
-          the reason is in .status/errors. Put a term in double quotes to search for it literally.
+          A bad name (unknown filter, bad date, trailing space, control or bidi characters, bytes
+          that are not UTF-8) fails with "Invalid argument", one over 255 bytes with "File name
+          too long"; the reason is in .status/errors. While the first index build runs, a search
+          may fail with "Resource temporarily unavailable": try again shortly.
+          Put a term in double quotes to search for it literally.
 
         STATUS FILES
           .status/health        ok | degraded | down
-          .status/health.json   store, latency (p50/p95), index state, last error, counts
-          .status/backend       which store answered last (sqlite)
+          .status/health.json   parts, problems (why degraded), circuit, latency, index build progress
+          .status/backend       where answers come from now: api | sqlite
           .status/errors        the last errors, one per line, with the reason
+          .status/metrics       requests, queries, failovers, latency (name value lines)
+          .status/metrics.prom  the same in Prometheus text format
+          .status/cache         hits, misses, bytes and evictions per tier (cache.json: with settings)
+          .status/memory        pressure level, memory limit, budget in effect (memory.json: history)
+          .status/events        changes seen (added, updated, removed)
 
         """
 }

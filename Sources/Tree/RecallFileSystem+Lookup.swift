@@ -78,11 +78,14 @@ extension RecallFileSystem {
         return try answer("mkdir", describe(parent, name)) { try queryDirectory(name, creating: true) }
     }
 
-    /// `rmdir search/<query>`: forgets a saved query.
+    /// `rmdir search/<query>`: forgets a saved query. Any valid name is a query directory, saved or not,
+    /// so rmdir of one that is not saved succeeds too (there is nothing to forget); a bad name is EINVAL.
     public func removeDirectory(parent: UInt64, name: String) throws(FSError) {
         guard Node(inode: parent) == .search else { throw refuseWrite("rmdir", parent, name) }
         try answer("rmdir", describe(parent, name)) {
-            guard try queries.forget(name) else { throw FSError(ENOENT) }
+            if name.hasPrefix(".") { throw FSError(ENOENT) }
+            do { _ = try QueryParser.parse(name) } catch let error as QueryError { throw FSError(error.errno, "bad query '\(name)': \(error.reason)") }
+            _ = try queries.forget(name)
         }
     }
 

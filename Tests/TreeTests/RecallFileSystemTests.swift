@@ -236,7 +236,8 @@ final class TempDir {
             == ["budget", "meeting app:Firefox"])
         try fs.removeDirectory(parent: Node.search.inode, name: "budget")
         #expect(try listAll(fs, Node.search.inode, count: 10, plus: false).map(\.name) == [".", "..", "meeting app:Firefox"])
-        #expect(errnoOf { try fs.removeDirectory(parent: Node.search.inode, name: "budget") } == ENOENT)
+        #expect(errnoOf { try fs.removeDirectory(parent: Node.search.inode, name: "budget") } == nil)  // nothing left to forget
+        #expect(errnoOf { try fs.removeDirectory(parent: Node.search.inode, name: "limit:0") } == EINVAL)
         // Saved names survive a remount.
         let remounted = RecallFileSystem(store: mock, board: StatusBoard(), index: nil,
                                          savedQueries: try SavedQueries(path: temp.path("index.sqlite")))

@@ -52,11 +52,16 @@ assert_eq 0 "$(ls "$S/qqqxyznothing" | wc -l)" "an empty result is an empty dire
 check "empty result exists as a directory" test -d "$S/qqqxyznothing"
 
 # ls search/ shows the queries used; rmdir forgets; they persist across a remount.
-check "ls search/ lists used queries" bash -c "ls '$S' | grep -qx 'budget review'"
-check "rmdir forgets a query" rmdir "$S/qqqxyznothing"
-check "forgotten query no longer listed" bash -c "! ls '$S' | grep -qx qqqxyznothing"
+check "ls search/ lists listed queries" bash -c "ls '$S' | grep -qx 'budget review'"
+check "an empty result is not saved" bash -c "! ls '$S' | grep -qx qqqxyznothing"
+check "a stat alone saves nothing" bash -c "stat '$S/statonly' >/dev/null && ! ls '$S' | grep -qx statonly"
+ls "$S/zebra" > /dev/null
+check "a listed query is saved" bash -c "ls '$S' | grep -qx zebra"
+check "rmdir forgets a query" rmdir "$S/zebra"
+check "forgotten query no longer listed" bash -c "! ls '$S' | grep -qx zebra"
 check "mkdir -p of a query works" mkdir -p "$S/invoice"
+ls "$S/invoice" > /dev/null
 unmount_fs "$M"
 mount_fs "$M" "$PENSIEVE_DB" || { fail "remount"; return; }
 check "queries persist across remounts" bash -c "ls '$M/search' | grep -qx 'budget review' && ls '$M/search' | grep -qx invoice"
-check "forgotten query stays forgotten" bash -c "! ls '$M/search' | grep -qx qqqxyznothing"
+check "forgotten query stays forgotten" bash -c "! ls '$M/search' | grep -qx zebra"
