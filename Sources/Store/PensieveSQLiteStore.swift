@@ -48,6 +48,11 @@ public final class PensieveSQLiteStore: DocumentStore {
         }
     }
 
+    /// How many entities have an id of 0 or below: they cannot be listed (listings page by id from 1).
+    public func unlistableCount() -> Int {
+        (try? read { db in try db.scalarInt("SELECT count(*) FROM entities WHERE id <= 0") }).flatMap { $0 }.map(Int.init) ?? 0
+    }
+
     /// Why the database cannot be read now (gone, replaced by something that is not a Pensieve
     /// database, truncated), or nil. Shown by health.
     public var fileProblem: String? { file.withLock { $0.problem } }

@@ -4,7 +4,8 @@ import Store
 ///
 /// Names are derived only from the entity's row (capture time, app, filename), so a lookup can parse
 /// the id back out of a name and rebuild the name to check it, with no table of names in memory.
-/// Unicode stays; `/`, control characters and whitespace runs become `-`; a name never passes 255 bytes.
+/// Unicode stays; `/`, control and bidi characters (see `NameCharacters`) and whitespace runs become
+/// `-`; a name never passes 255 bytes.
 public enum FileNaming {
     /// The slug's byte budget: leaves room for a rank, an id and `.md` within NAME_MAX (255).
     static let slugBytes = 200
@@ -41,7 +42,7 @@ public enum FileNaming {
     /// A library's directory name: `/` becomes `∕` (U+2215), which looks the same.
     public static func libraryName(_ library: Library) -> String {
         var name = library.name.replacingOccurrences(of: "/", with: "\u{2215}")
-        name = String(name.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7f ? "-" : Character($0) })
+        name = String(name.unicodeScalars.map { NameCharacters.isInvisibleControl($0) ? "-" : Character($0) })
         name = truncate(name, bytes: 255)
         if name.isEmpty || name == "." || name == ".." { name = "library-\(library.id)" }
         return name
@@ -56,7 +57,7 @@ public enum FileNaming {
         var out = ""
         var lastWasDash = false
         for scalar in text.unicodeScalars {
-            let bad = scalar.value < 0x20 || scalar.value == 0x7f || scalar == "/" || scalar == "\\"
+            let bad = NameCharacters.isInvisibleControl(scalar) || scalar == "/" || scalar == "\\"
                 || scalar.properties.isWhitespace
             if bad {
                 if !lastWasDash && !out.isEmpty { out.unicodeScalars.append("-") }

@@ -30,6 +30,7 @@ public final class StatusBoard: Sendable {
     }
 
     static let keptErrors = 50
+    static let repeatWindow: TimeInterval = 5
     /// A store call slower than this is counted and logged.
     static let slowSeconds = 1.0
     private let state = Mutex(State())
@@ -43,11 +44,19 @@ public final class StatusBoard: Sendable {
         // Names and reasons can hold anything a user typed: escaped, one error stays one line.
         let path = NameCharacters.escaped(path), reason = NameCharacters.escaped(reason)
         let record = ErrorRecord(time: Date(), operation: operation, path: path, errno: errno, reason: reason)
+        // The same error again within a few seconds (one `ls` meets a bad entry on several readdir
+        // calls) is counted, not listed again: it would push other reasons out of the last 50.
+        let repeated = state.withLock { s -> Bool in
+            s.errorCount += 1
+            guard let last = s.errors.last, last.operation == operation, last.path == path, last.errno == errno,
+                  last.reason == reason, record.time.timeIntervalSince(last.time) < Self.repeatWindow else { return false }
+            return true
+        }
+        if repeated { return }
         logger.warning("\(operation) \(path): \(Self.errnoName(errno)): \(reason)")
         state.withLock { s in
             s.errors.append(record)
             if s.errors.count > Self.keptErrors { s.errors.removeFirst(s.errors.count - Self.keptErrors) }
-            s.errorCount += 1
         }
     }
 

@@ -186,6 +186,10 @@ struct MountCommand: ParsableCommand {
         let tree = RecallFileSystem(store: caching, board: StatusBoard(logger: logger), index: stores.index,
                                     savedQueries: stores.saved, options: treeOptions, facts: facts,
                                     failover: stores.failover, caching: caching, tiered: tiered, pressure: pressure)
+        if let local = stores.failover.local, case let hidden = local.unlistableCount(), hidden > 0 {
+            tree.board.record(operation: "mount", path: "documents", errno: EIO,
+                              reason: "\(hidden) entities have an id of 0 or below and are not listed")
+        }
         var feeds: [ChangeFeed] = []
         if let api = stores.api { feeds.append(APIChangeFeed(api: api)) }
         if let index = stores.index, let local = stores.failover.local { feeds.append(IndexChangeFeed(index: index, store: local)) }
