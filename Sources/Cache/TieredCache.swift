@@ -25,6 +25,14 @@ public enum CacheKey: Hashable, Sendable {
         return hash
     }
 
+    /// Bytes the key itself holds beyond a fixed-size key (a search request's strings, twice: in the
+    /// entry and in the ghost queue).
+    var cost: Int {
+        guard case .search(let r) = self else { return 0 }
+        let strings = r.words + r.phrases + r.libraries + r.apps + r.types
+        return 2 * (160 + strings.reduce(0) { $0 + 32 + $1.utf8.count })
+    }
+
     public var kind: String {
         switch self {
         case .piece: return "chunk"
@@ -83,17 +91,21 @@ public enum CacheValue: Sendable {
     case hits([SearchHit])
     case libraries([Library])
 
-    /// Approximate bytes held, for the memory tier's bound.
+    /// Approximate bytes held, for the memory tier's bound. Every entry carries the measured overhead of
+    /// the tier's own structures (dictionary slot, queue ticket, ghost key, allocation), whatever its
+    /// value: a million tiny entries (empty search results of distinct names) must cost what they
+    /// really take, not almost nothing.
     var cost: Int {
         switch self {
-        // Measured overheads (dictionary slot, queue ticket, ghost key, allocation) come on top of the data.
-        case .bytes(let b): return b.count + 880
-        case .rendered(let r): return 1_000 + r.name.utf8.count + r.version.utf8.count
-        case .entity(let e): return 256 + e.approximateBytes
-        case .hits(let h): return 64 + h.count * 16
-        case .libraries(let l): return 64 + l.reduce(0) { $0 + 64 + $1.name.utf8.count }
+        case .bytes(let b): return b.count + Self.entryOverhead
+        case .rendered(let r): return Self.entryOverhead + 120 + r.name.utf8.count + r.version.utf8.count
+        case .entity(let e): return Self.entryOverhead + e.approximateBytes
+        case .hits(let h): return Self.entryOverhead + 32 + h.count * 16
+        case .libraries(let l): return Self.entryOverhead + l.reduce(0) { $0 + 64 + $1.name.utf8.count }
         }
     }
+
+    static let entryOverhead = 880
 }
 
 /// The two tiers behind one interface, steered by memory pressure.
@@ -163,13 +175,13 @@ public final class TieredCache: Sendable {
             value = .bytes(bytes)
         }
         counters.withLock { $0.promotions += 1 }
-        memory.put(key, value, cost: value.cost, ttl: configuration.ttl(for: key), admissionLimit: admissionLimit)
+        memory.put(key, value, cost: key.cost + value.cost, ttl: configuration.ttl(for: key), admissionLimit: admissionLimit)
         return value
     }
 
     public func put(_ key: CacheKey, _ value: CacheValue) {
         trace?.record("P", key, cost: value.cost)
-        let admitted = memory.put(key, value, cost: value.cost, ttl: configuration.ttl(for: key), admissionLimit: admissionLimit)
+        let admitted = memory.put(key, value, cost: key.cost + value.cost, ttl: configuration.ttl(for: key), admissionLimit: admissionLimit)
         guard let disk, let diskKey = key.diskKey else { return }
         switch value {
         case .bytes(let bytes) where !admitted:

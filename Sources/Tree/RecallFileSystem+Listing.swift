@@ -9,7 +9,7 @@ extension RecallFileSystem {
             if case .query(let slot) = node {
                 guard let name = queries.name(forSlot: slot) else { throw FSError(ENOENT) }
                 let entries = try results(for: name).entries
-                if !entries.isEmpty { queries.remember(name) }  // listed with results: now a saved query
+                queries.remember(name)  // listed: now a saved query
                 return handles.insert(.listing(entries))
             }
             return handles.insert(.streamed)

@@ -59,10 +59,16 @@ extension RecallFileSystem {
     public var health: String {
         let c = components
         let s = board.snapshot
-        let canServe = failover == nil ? s.storeReachable : (c.api == true || c.database == true)
+        // A database file that is being replaced (gone, truncated, not yet a Pensieve database) is
+        // expected back: cached answers still serve, so that is degraded, not down.
+        let replacing = failover?.local?.fileProblem != nil
+        let canServe = failover == nil ? s.storeReachable : (c.api == true || c.database == true || replacing)
         if !canServe { return "down" }
         if [c.api, c.database, c.events, c.index].contains(false) || !problems.isEmpty { return "degraded" }
-        if let at = s.lastStoreErrorAt, Date().timeIntervalSince(at) < 60 { return "degraded" }
+        // A failure in the last minute that no success has followed since.
+        if let at = s.lastStoreErrorAt, Date().timeIntervalSince(at) < 60, (s.lastStoreSuccessAt ?? .distantPast) < at {
+            return "degraded"
+        }
         return "ok"
     }
 

@@ -25,6 +25,7 @@ public final class StatusBoard: Sendable {
         var storeReachable = true
         var lastStoreError: String?
         var lastStoreErrorAt: Date?
+        var lastStoreSuccessAt: Date?
         var storeRequests = 0
         var storeFailures = 0
     }
@@ -72,7 +73,7 @@ public final class StatusBoard: Sendable {
             if operation == "search" { s.searches.add(seconds) }
             if seconds > Self.slowSeconds { s.slowRequests += 1 }
             switch error {
-            case .none: s.storeReachable = true
+            case .none: s.storeReachable = true; s.lastStoreSuccessAt = Date()
             case .some(.unreachable(let reason)):
                 s.storeReachable = false; s.storeFailures += 1; s.lastStoreError = reason; s.lastStoreErrorAt = Date()
             case .some(.failed(let reason)):
