@@ -109,7 +109,7 @@ public final class DiskTier: Sendable {
             s.items[key] = item
             return item
         }) else { return nil }
-        guard let bytes = Self.read(item.file, key: key) else {
+        guard let bytes = Self.read(item.file, key: key, dropPageCache: dropPageCache) else {
             // Only the reader that still finds this very item drops it: a second reader of the same
             // corrupt file, or one racing a rewrite, must neither count it twice nor unlink a good file.
             let dropped = state.withLock { s -> Bool in
@@ -141,7 +141,7 @@ public final class DiskTier: Sendable {
         }
         let file = path(for: key)
         let temporary = file + ".tmp\(UInt64.random(in: 0...UInt64.max))"
-        guard Self.write(temporary, key: key, value: bytes) else {
+        guard Self.write(temporary, key: key, value: bytes, dropPageCache: dropPageCache) else {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
             state.withLock { $0.stats.writeFailures += 1; $0.writeProblem = ("cannot write in \(directory): \(reason)", Date()) }
@@ -166,6 +166,11 @@ public final class DiskTier: Sendable {
         }
         trim()
     }
+
+    /// Set when the daemon lives in a memory limit (see `write`).
+    private let dropsPageCache = Mutex(false)
+    var dropPageCache: Bool { dropsPageCache.withLock { $0 } }
+    public func setDropPageCache(_ drop: Bool) { dropsPageCache.withLock { $0 = drop } }
 
     /// Why the last write failed and when, until a write succeeds (for `.status/health`).
     public var writeProblem: (reason: String, at: Date)? { state.withLock { $0.writeProblem } }
@@ -213,11 +218,17 @@ public final class DiskTier: Sendable {
         return out
     }
 
-    static func write(_ path: String, key: String, value: [UInt8]) -> Bool {
+    /// Writes one entry file. With `dropPageCache`, the data is flushed and its pages dropped at once:
+    /// in a cgroup v1 memory limit, dirty page cache is charged to the daemon and is not throttled,
+    /// so a `grep -r` demoting hundreds of chunks would otherwise be OOM-killed for pages it never needs.
+    static func write(_ path: String, key: String, value: [UInt8], dropPageCache: Bool = false) -> Bool {
         let keyBytes = Array(key.utf8)
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard fd >= 0 else { return false }
-        defer { close(fd) }
+        defer {
+            if dropPageCache { _ = fdatasync(fd); _ = posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) }
+            close(fd)
+        }
         for part in [header(key: keyBytes, value: value), keyBytes, value] {
             var written = 0
             while written < part.count {
@@ -256,14 +267,34 @@ public final class DiskTier: Sendable {
     }
 
     /// The value, if the header, key, length and checksum all check out.
-    static func read(_ path: String, key: String) -> [UInt8]? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        let bytes = [UInt8](data)
-        guard bytes.count >= headerSize, let (keyLength, valueLength, crc) = parse(Array(bytes[0..<headerSize])),
-              bytes.count == headerSize + keyLength + valueLength,
-              Array(bytes[headerSize..<(headerSize + keyLength)]) == Array(key.utf8) else { return nil }
-        let body = bytes.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: $0[headerSize...]) }
-        guard CRC32C.update(0, body) == crc else { return nil }
-        return Array(bytes[(headerSize + keyLength)...])
+    static func read(_ path: String, key: String, dropPageCache: Bool = false) -> [UInt8]? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer {
+            if dropPageCache { _ = posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) }
+            close(fd)
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return nil }
+        let keyBytes = Array(key.utf8)
+        var head = [UInt8](repeating: 0, count: headerSize + keyBytes.count)
+        guard readFully(fd, &head, count: head.count),
+              let (keyLength, valueLength, crc) = parse(Array(head[0..<headerSize])), keyLength == keyBytes.count,
+              Int(st.st_size) == headerSize + keyLength + valueLength, Array(head[headerSize...]) == keyBytes else { return nil }
+        // The value is read straight into the array that is returned: one copy, not three.
+        var value = [UInt8](repeating: 0, count: valueLength)
+        guard readFully(fd, &value, count: valueLength) else { return nil }
+        let sum = value.withUnsafeBytes { CRC32C.update(keyBytes.withUnsafeBytes { CRC32C.update(0, $0) }, $0) }
+        return sum == crc ? value : nil
+    }
+
+    private static func readFully(_ fd: Int32, _ buffer: inout [UInt8], count: Int) -> Bool {
+        var done = 0
+        while done < count {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + done, count - done) }
+            guard n > 0 else { return false }
+            done += n
+        }
+        return true
     }
 }

@@ -215,6 +215,9 @@ public final class TieredCache: Sendable {
             defer { c.budget = budget }
             return (c.budget != budget, c.level)
         }
+        // Under a limit smaller than the flag asks for, disk-tier pages must not linger in the page
+        // cache charged to the daemon (see `DiskTier.write`).
+        disk?.setDropPageCache(budget < configuration.memoryBytes)
         if changed {
             working.limit = max(Self.minimumWorkingBytes, budget / 2)
             apply(level)

@@ -6,7 +6,9 @@ public enum EntityBatches {
     public static let batchBytes = 16 << 20
     public static let maxBatch = 32
 
-    public static func forEach(_ ids: [Int64], load: ([Int64]) throws -> [Entity], _ body: (Entity) throws -> Void) throws {
+    /// `batchBytes` lowers the bound (a daemon in a small memory limit passes a share of its budget).
+    public static func forEach(_ ids: [Int64], batchBytes: Int = batchBytes, load: ([Int64]) throws -> [Entity],
+                               _ body: (Entity) throws -> Void) throws {
         var start = 0
         var largest: Int?  // unknown until the first entity is loaded: it comes alone
         while start < ids.count {

@@ -40,6 +40,11 @@ public final class SearchIndex: Sendable {
         }
     }
 
+    /// The bytes of entity text one sync batch may hold: lowered by the daemon to a share of its memory
+    /// budget, so that the first build of a large database fits a small container.
+    private let batchBound = Mutex(EntityBatches.batchBytes)
+    public func setBatchBytes(_ bytes: Int) { batchBound.withLock { $0 = max(1 << 20, min(EntityBatches.batchBytes, bytes)) } }
+
     /// How long a search waits for the first build before it answers EAGAIN.
     public let readyWait: TimeInterval
     /// At most this many searches wait at once: FUSE has a few worker threads, and status files,
@@ -119,18 +124,20 @@ public final class SearchIndex: Sendable {
                 var pendingBytes = 0
                 func flush() throws {
                     try apply(pending, removing: [])
+                    advance(by: pending.count)
                     addedIDs += pending.filter { known[$0.id] == nil }.map(\.id)
                     updatedIDs += pending.filter { known[$0.id] != nil }.map(\.id)
                     pending.removeAll()
                     pendingBytes = 0
                 }
-                try EntityBatches.forEach(changed, load: store.entities(ids:)) { entity in
+                let batchBytes = batchBound.withLock { $0 }
+                try EntityBatches.forEach(changed, batchBytes: batchBytes, load: store.entities(ids:)) { entity in
                     pending.append(entity)
                     pendingBytes += entity.approximateBytes
-                    if pendingBytes >= EntityBatches.batchBytes || pending.count >= 256 { try flush() }
+                    if pendingBytes >= batchBytes || pending.count >= 256 { try flush() }
                 }
                 try flush()
-                state.withLock { s in s.building = s.building.map { (min($0.of, $0.done + batch.count), $0.of) } }
+                advance(by: batch.count - changed.count)  // the unchanged rows of this batch
                 if upper == Int64.max { break }
                 after = upper
             }
@@ -151,10 +158,9 @@ public final class SearchIndex: Sendable {
         }
     }
 
-    /// Forgets that the index was ever synced: after the database file was replaced, the next sync
-    /// compares every row again (removing what the new file lacks).
-    public func markSourceReplaced() {
-        state.withLock { $0.lastError = nil }
+    /// Counts rows of the first build as done (for `index building (N of M documents)`).
+    private func advance(by count: Int) {
+        state.withLock { s in s.building = s.building.map { (min($0.of, $0.done + count), $0.of) } }
     }
 
     private func indexedVersions(after: Int64, through upper: Int64) throws -> [Int64: String] {

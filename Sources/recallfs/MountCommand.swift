@@ -172,8 +172,11 @@ struct MountCommand: ParsableCommand {
             throw UserFacingError("cannot open the disk cache in \(cache)/blocks: \(error)")
         }
         let caching = CachingStore(stores.failover, cache: tiered)
-        let pressure = PressureMonitor(policy: configuration.policy, onSample: { tiered.follow(limitBytes: $0.limitBytes) },
-                                       onChange: { level in tiered.apply(level) })
+        let index = stores.index
+        let pressure = PressureMonitor(policy: configuration.policy, onSample: { sample in
+            tiered.follow(limitBytes: sample.limitBytes)
+            index?.setBatchBytes(tiered.budget / 4)  // the index build's batches fit the budget too
+        }, onChange: { level in tiered.apply(level) })
         pressure.sample()
         var treeOptions = TreeOptions()
         treeOptions.entryTimeout = attrTimeout

@@ -87,3 +87,37 @@ SQL
     echo "COMMIT;"
   } | sqlite3 "$db" > /dev/null
 }
+
+# daemon_alive PID [MNT]: the process exists and is not a zombie (an OOM-killed daemon lingers a moment
+# in /proc), and, given a mountpoint, its .status/health still answers.
+daemon_alive() {
+  local s; s=$(awk '/^State:/ {print $2}' "/proc/$1/status" 2>/dev/null)
+  [[ -n "$s" && "$s" != Z && "$s" != X ]] || return 1
+  [[ -z "${2:-}" ]] || [[ -n "$(timeout 20 cat "$2/.status/health" 2>/dev/null)" ]]
+}
+
+# health_reason MNT PATTERN: prints the first string in .status/health.json (paths and the fixed words
+# ok, degraded, sqlite... left out) or line in .status/errors that matches PATTERN (a Python regex,
+# case-insensitive); fails if there is none.
+health_reason() {
+  python3 - "$1/.status/health.json" "$1/.status/errors" "$2" <<'PY'
+import json, re, sys
+pat = re.compile(sys.argv[3], re.I)
+def walk(v, key=""):
+    if isinstance(v, dict):
+        for k, x in v.items(): yield from walk(x, k)
+    elif isinstance(v, list):
+        for x in v: yield from walk(x, key)
+    elif isinstance(v, str) and not v.startswith("/") and v not in ("ok", "not configured", "degraded", "down", "sqlite", "api", "closed"):
+        yield key, v
+try:
+    for k, v in walk(json.load(open(sys.argv[1]))):
+        if pat.search(v): print(k + ":", v); sys.exit(0)
+except (OSError, ValueError): pass
+try:
+    for line in open(sys.argv[2]):
+        if pat.search(line): print(line.strip()); sys.exit(0)
+except OSError: pass
+sys.exit(1)
+PY
+}
