@@ -65,8 +65,10 @@ extension RecallFileSystem {
         let canServe = failover == nil ? s.storeReachable : (c.api == true || c.database == true || replacing)
         if !canServe { return "down" }
         if [c.api, c.database, c.events, c.index].contains(false) || !problems.isEmpty { return "degraded" }
-        // A failure in the last minute that no success has followed since.
-        if let at = s.lastStoreErrorAt, Date().timeIntervalSince(at) < 60, (s.lastStoreSuccessAt ?? .distantPast) < at {
+        // A failure in the last minute that no success has followed since (a request, or a sync of
+        // the index that read the whole database).
+        let lastGood = max(s.lastStoreSuccessAt ?? .distantPast, index?.syncState.lastSyncAt ?? .distantPast)
+        if let at = s.lastStoreErrorAt, Date().timeIntervalSince(at) < 60, lastGood < at {
             return "degraded"
         }
         return "ok"
