@@ -34,8 +34,12 @@ public final class HTTPClient: Sendable {
     public let connectTimeout: Double
     public let timeout: Double
     /// The largest body accepted; a longer one aborts the transfer (a broken or hostile peer could
-    /// otherwise stream until memory runs out).
+    /// otherwise stream until memory runs out). `limitBody` lowers it under a small memory budget.
     public let maxBodyBytes: Int
+    private let bodyLimit: Mutex<Int>
+    public var currentBodyLimit: Int { bodyLimit.withLock { $0 } }
+    /// Lowers the body cap to `bytes` (never above `maxBodyBytes`, never below 1 MB).
+    public func limitBody(to bytes: Int) { bodyLimit.withLock { $0 = max(1 << 20, min(maxBodyBytes, bytes)) } }
     public static let defaultMaxBodyBytes = 32 << 20
 
     public init(baseURL: String, connectTimeout: Double = 1, timeout: Double, maxBodyBytes: Int = defaultMaxBodyBytes) {
@@ -44,6 +48,7 @@ public final class HTTPClient: Sendable {
         self.connectTimeout = connectTimeout
         self.timeout = timeout
         self.maxBodyBytes = maxBodyBytes
+        bodyLimit = Mutex(maxBodyBytes)
     }
 
     public func get(_ path: String, timeout: Double? = nil) throws(TransportError) -> Response {
@@ -57,7 +62,8 @@ public final class HTTPClient: Sendable {
     private func perform(_ path: String, method: String, body: Data?, timeout: Double) throws(TransportError) -> Response {
         let handle = CurlGlobal.threadHandle()
         curl_easy_reset(handle)
-        let sink = ResponseSink(limit: maxBodyBytes)
+        let limit = currentBodyLimit
+        let sink = ResponseSink(limit: limit)
         let box = Unmanaged.passRetained(sink)
         defer { box.release() }
         let url = baseURL + path
@@ -67,7 +73,7 @@ public final class HTTPClient: Sendable {
         ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, max(1, Int(timeout * 1000)))
         ccurl_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1)
         ccurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
-        ccurl_setopt_long(handle, CURLOPT_MAXFILESIZE_LARGE, maxBodyBytes)
+        ccurl_setopt_long(handle, CURLOPT_MAXFILESIZE_LARGE, limit)
         ccurl_setopt_share(handle, CurlGlobal.share)
         ccurl_setopt_writefn(handle, curlWriteBody)
         ccurl_setopt_ptr(handle, CURLOPT_WRITEDATA, box.toOpaque())
@@ -88,7 +94,7 @@ public final class HTTPClient: Sendable {
         var seconds = 0.0
         ccurl_getinfo_double(handle, CURLINFO_TOTAL_TIME, &seconds)
         if sink.overflowed || code == CURLE_FILESIZE_EXCEEDED {
-            throw .failed("\(method) \(URLSafety.masked(url)): the body is larger than \(maxBodyBytes) bytes")
+            throw .failed("\(method) \(URLSafety.masked(url)): the body is larger than \(limit) bytes")
         }
         guard code == CURLE_OK else {
             let reason = "\(method) \(URLSafety.masked(url)): \(String(cString: curl_easy_strerror(code)))"

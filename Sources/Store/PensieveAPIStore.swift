@@ -28,6 +28,9 @@ public final class PensieveAPIStore: DocumentStore {
     }
     private let state = Mutex(State())
 
+    /// Lowers the response-body cap (see `HTTPClient.limitBody`).
+    public func limitBody(to bytes: Int) { http.limitBody(to: bytes) }
+
     public init(baseURL: String, timeout: Double, maxBodyBytes: Int = HTTPClient.defaultMaxBodyBytes) {
         http = HTTPClient(baseURL: baseURL, connectTimeout: min(1, timeout), timeout: timeout, maxBodyBytes: maxBodyBytes)
     }

@@ -65,6 +65,8 @@ extension RecallFileSystem {
         lines += [("budget_bytes", String(tiered.budget)),
                   ("eviction_target_bytes", String(tiered.memory.target)), ("cache_memory_bytes", String(tiered.memory.capacity)),
                   ("result_lists_bytes", String(queries.resultBytes)),
+                  ("working_bytes", String(tiered.working.usage.now)), ("working_peak_bytes", String(tiered.working.usage.peak)),
+                  ("working_limit_bytes", String(tiered.working.limit)), ("open_file_chunks_bytes", String(stashTotal.used)),
                   ("level_changes", String(pressure?.transitions ?? 0)), ("samples", String(pressure?.samples.count ?? 0))]
         return lines
     }

@@ -20,6 +20,9 @@ extension RecallFileSystem {
                                                                 changed: info.changed))
     }
 
+    /// The entity text one batch may hold while documents are sized or listed: a share of the budget.
+    var batchBytes: Int { max(1 << 20, min(EntityBatches.batchBytes, tiered.budget / 4)) }
+
     /// Working memory a rendering of `entity` holds at its peak: the entity, the text pieces made from
     /// it, and one chunk.
     func workingCost(_ entity: Entity) -> Int { entity.approximateBytes * 3 + tiered.configuration.chunkBytes }
@@ -61,7 +64,7 @@ extension RecallFileSystem {
                 missing.append(summary.id)
             }
         }
-        try EntityBatches.forEach(missing, load: store.entities(ids:)) { found[$0.id] = try render($0) }
+        try EntityBatches.forEach(missing, batchBytes: batchBytes, load: store.entities(ids:)) { found[$0.id] = try render($0) }
         return summaries.compactMap { found[$0.id] }
     }
 

@@ -98,7 +98,7 @@ extension RecallFileSystem {
         let hits = try store.search(request)
         var entries: [DirectoryEntry] = []
         entries.reserveCapacity(hits.count)
-        try EntityBatches.forEach(hits.map(\.id), load: store.entities(ids:)) { entity in
+        try EntityBatches.forEach(hits.map(\.id), batchBytes: batchBytes, load: store.entities(ids:)) { entity in
             let rendered: RenderedDocument
             if case .rendered(let info)? = tiered.get(.rendered(entity.id)), info.version == entity.summary.version {
                 rendered = document(info, id: entity.id)

@@ -172,10 +172,11 @@ struct MountCommand: ParsableCommand {
             throw UserFacingError("cannot open the disk cache in \(cache)/blocks: \(error)")
         }
         let caching = CachingStore(stores.failover, cache: tiered)
-        let index = stores.index
+        let index = stores.index, api = stores.api
         let pressure = PressureMonitor(policy: configuration.policy, onSample: { sample in
             tiered.follow(limitBytes: sample.limitBytes)
             index?.setBatchBytes(tiered.budget / 4)  // the index build's batches fit the budget too
+            api?.limitBody(to: tiered.budget / 2)     // and so does one API response
         }, onChange: { level in tiered.apply(level) })
         pressure.sample()
         var treeOptions = TreeOptions()
