@@ -171,7 +171,11 @@ public final class FailoverStore: DocumentStore {
     public func search(_ request: SearchRequest) throws -> [SearchHit] {
         let apiCall: (@Sendable (any PrimaryStore) throws -> [SearchHit])?
         if let local {
-            let imagesOnly = (try? local.onlyImages(inLibraries: request.libraries)) ?? false
+            // A partial index (the first build is running) cannot tell that a library holds only
+            // images; until it is ready, only requests that are image-only by their own filters go to
+            // the API, which then answers while the local index is still building.
+            let indexReady = local.index?.syncState.ready ?? false
+            let imagesOnly = indexReady && ((try? local.onlyImages(inLibraries: request.libraries)) ?? false)
             let searchWorks = request.isListMode || state.withLock { $0.apiSearchWorks }
             if searchWorks, let api, api.canAnswer(request, imagesOnly: imagesOnly) {
                 apiCall = { api in try api.search(request) }
