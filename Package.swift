@@ -22,7 +22,8 @@ let package = Package(
             "CSQLite", "CCurl",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // Answer caches behind one interface (TTL policy now; pressure-aware tiers later).
+        // The pressure-aware two-tier cache (memory S3-FIFO, CRC-checked disk), the pressure monitor,
+        // and the caching store decorator.
         .target(name: "Cache", dependencies: ["Store"]),
         // Path/inode model, query parsing, rendering and status files: pure Swift, no FUSE.
         .target(name: "Tree", dependencies: [
@@ -42,9 +43,10 @@ let package = Package(
         ]),
         // Replays a recorded cache trace through S3-FIFO and LRU (bench/cache-bench.sh).
         .executableTarget(name: "cachesim", dependencies: ["Cache"]),
-        // Helpers shared by the test targets (a seeded random generator).
-        .target(name: "TestSupport", path: "Sources/TestSupport"),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        // Test doubles and helpers shared by the test targets: a mock store, a fault-injecting API
+        // store, a seeded random generator. Never linked into the daemon.
+        .target(name: "TestSupport", dependencies: ["Store"], path: "Sources/TestSupport"),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "CacheTests", dependencies: ["Cache", "Store", "TestSupport"]),
         .testTarget(name: "TreeTests", dependencies: ["Tree", "Store", "Cache", "TestSupport"]),
     ]

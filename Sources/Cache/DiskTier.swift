@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Store
 import Synchronization
 
 /// The disk tier: one file per entry under `<cache dir>/blocks`, bounded by `maxBytes` and by a minimum
@@ -97,9 +98,7 @@ public final class DiskTier: Sendable {
     func path(for key: String) -> String { Self.path(for: key, in: directory) }
 
     static func path(for key: String, in directory: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return directory + "/" + String(hash, radix: 16) + ".blk"
+        directory + "/" + String(StableHash.of(key), radix: 16) + ".blk"
     }
 
     public func get(_ key: String) -> [UInt8]? {

@@ -15,14 +15,8 @@ public enum CacheKey: Hashable, Sendable {
 
     /// The key of chunk `index` of `document` rendered at `version`.
     public static func chunk(document: Int64, version: String, index: Int) -> CacheKey {
-        .piece(document: document, version: stableHash(version), index: index)
-    }
-
-    /// FNV-1a: stable across runs (Swift's `hashValue` is not), since disk-tier names derive from it.
-    public static func stableHash(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return hash
+        // Stable across runs (disk-tier names derive from it); versions are long strings.
+        .piece(document: document, version: StableHash.of(version), index: index)
     }
 
     /// Bytes the key itself holds beyond a fixed-size key (a search request's strings, twice: in the

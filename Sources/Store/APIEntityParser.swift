@@ -64,15 +64,12 @@ enum APIEntityParser {
     /// A version from the content itself (FNV-1a over every field that is rendered): the API has no
     /// `updated_at` on entities, so a change shows up as a different hash.
     static func contentVersion(_ e: Entity) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ text: String) {
-            for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            hash = (hash ^ 0x1f) &* 0x100_0000_01b3
-        }
+        var hash = StableHash()
+        func mix(_ text: String) { hash.mixField(text) }
         [e.filepath, e.summary.filename, String(e.size), String(e.summary.createdAt), String(e.lastModifiedAt),
          String(e.lastScanAt), e.fileType, e.fileTypeGroup, String(e.summary.libraryID)].forEach(mix)
         e.tags.forEach(mix)
         for m in e.metadata { mix(m.key); mix(m.value); mix(m.dataType) }
-        return "api:" + String(hash, radix: 16)
+        return "api:" + String(hash.value, radix: 16)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 /// The private cache directory: our FTS index, the saved queries and the daemon log, all of which hold
 /// screen text. It is created 0700; one that others can write to, or that another user owns, is refused.
@@ -7,9 +8,7 @@ enum CacheDirectory {
     static func defaultPath(forDatabase database: String) -> String {
         let base = ProcessInfo.processInfo.environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (homeDirectory() + "/.cache")
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a: stable across runs, unlike Hasher
-        for byte in database.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return "\(base)/recallfs/db-\(String(hash, radix: 16))"
+        return "\(base)/recallfs/db-\(String(StableHash.of(database), radix: 16))"
     }
 
     /// Creates `path` (and missing parents) as 0700 and checks that it is private.

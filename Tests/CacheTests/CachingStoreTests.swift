@@ -2,6 +2,7 @@ import Cache
 import Foundation
 import Store
 import Testing
+import TestSupport
 
 private func entity(_ id: Int64, _ text: String = "meeting notes", version: String = "v1") -> Entity {
     Entity(summary: EntitySummary(id: id, libraryID: 1, filename: "shot-\(id).webp", createdAt: 1_768_469_400 + id,

@@ -1,5 +1,6 @@
 import Store
 import Testing
+import TestSupport
 
 private func request(words: [String] = [], phrases: [String] = [], apps: [String] = [], start: Int64? = nil,
                      end: Int64? = nil, types: [String] = ["image"], libraries: [String] = [], limit: Int = 50) -> SearchRequest {

@@ -1,6 +1,7 @@
 import Foundation
 import Store
 import Testing
+import TestSupport
 
 /// Which side FailoverStore asks for searches, and how it behaves with only one side.
 @Suite struct FailoverRoutingTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Store
 import Testing
+import TestSupport
 
 /// A FailoverStore over a fault-injecting API (a mock with its own, different documents) and a real
 /// Pensieve-format database with an index, so every answer tells which side gave it.

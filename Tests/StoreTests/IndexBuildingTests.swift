@@ -1,6 +1,7 @@
 import Foundation
 @testable import Store
 import Testing
+import TestSupport
 
 /// While the first build runs, a search waits a short, bounded time and then answers EAGAIN (busy) with
 /// the build's progress, instead of holding a FUSE worker for a minute.

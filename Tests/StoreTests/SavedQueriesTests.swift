@@ -1,6 +1,7 @@
 import Foundation
 import Store
 import Testing
+import TestSupport
 
 @Suite struct SavedQueriesTests {
     @Test func addContainsRemovePersist() throws {

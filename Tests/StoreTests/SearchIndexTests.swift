@@ -1,6 +1,7 @@
 import Foundation
 import Store
 import Testing
+import TestSupport
 
 /// Pensieve's `ocr_result` JSON for the given lines.
 func ocrJSON(_ lines: String...) -> String {

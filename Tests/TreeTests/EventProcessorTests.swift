@@ -3,6 +3,7 @@ import Foundation
 import Store
 import Synchronization
 import Testing
+import TestSupport
 @testable import Tree
 
 private let base: Int64 = 1_768_469_400

@@ -3,6 +3,7 @@ import Foundation
 import Store
 import Synchronization
 import Testing
+import TestSupport
 @testable import Tree
 
 /// Counts full entity loads, which is what every rendering (or re-rendering) starts with.

@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import Synchronization
 
 /// A `PrimaryStore` for tests of the failover logic: answers from a `MockDocumentStore`, and fails the

@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import Synchronization
 
 /// An in-memory `DocumentStore` for unit tests: entities are given directly, search is a naive
