@@ -63,28 +63,46 @@ public final class CircuitBreaker: Sendable {
     }
 }
 
-/// Runs a blocking call with a time limit. When the limit passes, the caller gets
-/// `StoreError.unavailable` at once; the abandoned call finishes in the background. This is what keeps a
-/// frozen peer (a `kill -STOP`ped server, a proxy that never answers) from hanging a FUSE request.
-public enum Deadline {
-    final class Box<T>: @unchecked Sendable { var result: Result<T, Error>? }
+/// The time left for the request running on this thread. `FailoverStore` sets it around every API
+/// call, and `HTTPClient` caps libcurl's connect and total timeouts by what is left, so a frozen peer
+/// (a `kill -STOP`ped server, a proxy that never answers) costs at most the budget, on the caller's own
+/// thread: no thread per call, and the thread's curl handle is reused.
+public enum RequestDeadline {
+    nonisolated(unsafe) private static var key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key) { $0?.deallocate() }
+        return key
+    }()
 
-    public static func run<T>(seconds: Double, _ body: @escaping @Sendable () throws -> T) throws -> T {
-        let box = Box<T>()
-        let done = DispatchSemaphore(value: 0)
-        // A thread of its own, not the GCD pool: calls abandoned at their deadline keep their thread
-        // blocked until their own timeout, and on a small machine GCD adds pool threads too slowly for
-        // the next call to start within its budget.
-        let thread = Thread {
-            box.result = Result { try body() }
-            done.signal()
-        }
-        thread.stackSize = 1 << 20
-        thread.start()
-        guard done.wait(timeout: .now() + max(0.001, seconds)) == .success else {
-            throw StoreError.unavailable("no answer within \(String(format: "%.1f", seconds)) s")
-        }
-        return try box.result!.get()
+    private static var slot: UnsafeMutablePointer<Double> {
+        if let existing = pthread_getspecific(key) { return existing.assumingMemoryBound(to: Double.self) }
+        let fresh = UnsafeMutablePointer<Double>.allocate(capacity: 1)
+        fresh.initialize(to: .infinity)
+        pthread_setspecific(key, fresh)
+        return fresh
+    }
+
+    private static var now: Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+    /// Runs `body` with at most `seconds` for everything it does on this thread (an outer, shorter
+    /// deadline stays in force).
+    public static func with<T>(seconds: Double, _ body: () throws -> T) rethrows -> T {
+        let slot = self.slot
+        let outer = slot.pointee
+        slot.pointee = min(outer, now + max(0, seconds))
+        defer { slot.pointee = outer }
+        return try body()
+    }
+
+    /// Seconds left, or nil when no deadline is set on this thread.
+    public static var remaining: Double? {
+        let deadline = slot.pointee
+        return deadline.isFinite ? deadline - now : nil
+    }
+
+    /// Throws `unavailable` when the deadline has passed.
+    public static func check(_ what: String = "the request") throws {
+        if let left = remaining, left <= 0 { throw StoreError.unavailable("\(what): no answer within the time budget") }
     }
 }
 

@@ -66,13 +66,13 @@ public final class FailoverStore: DocumentStore {
     public func checkHealth() {
         guard let api else { return }
         do {
-            try Deadline.run(seconds: budget) { try api.checkHealth(timeout: nil) }
+            try RequestDeadline.with(seconds: budget) { try api.checkHealth(timeout: nil) }
             let searchWorks = api.probeSearch()
             // The database is counted first: entities only get added through the API meanwhile, so an
             // API total below the database's means the API cannot list some of them.
             var listingComplete = true
             if let local, let stored = try? local.entityCount(library: nil),
-               let listed = try? Deadline.run(seconds: budget, { try api.entityCount(library: nil) }) {
+               let listed = try? RequestDeadline.with(seconds: budget, { try api.entityCount(library: nil) }) {
                 listingComplete = listed >= stored
             }
             circuit.healthCheckSucceeded()
@@ -102,7 +102,7 @@ public final class FailoverStore: DocumentStore {
                 attempt += 1
                 let remaining = budget - Date().timeIntervalSince(started)
                 do {
-                    let result = try Deadline.run(seconds: remaining) { try apiCall(api) }
+                    let result = try RequestDeadline.with(seconds: remaining) { try apiCall(api) }
                     circuit.recordSuccess()
                     state.withLock { $0.lastBackend = "api"; $0.apiRequests += 1; $0.apiLatency.add(Date().timeIntervalSince(started)) }
                     return result

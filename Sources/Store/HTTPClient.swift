@@ -59,7 +59,12 @@ public final class HTTPClient: Sendable {
         try perform(path, method: "POST", body: json, timeout: timeout ?? self.timeout)
     }
 
-    private func perform(_ path: String, method: String, body: Data?, timeout: Double) throws(TransportError) -> Response {
+    private func perform(_ path: String, method: String, body: Data?, timeout requested: Double) throws(TransportError) -> Response {
+        // The request's own budget (see `RequestDeadline`) caps curl's timeouts.
+        let left = RequestDeadline.remaining ?? .infinity
+        guard left > 0.001 else { throw .timedOut("\(method) \(URLSafety.masked(baseURL + path)): no time left in the request's budget") }
+        let timeout = min(requested, left)
+        let connectTimeout = min(self.connectTimeout, left)
         let handle = CurlGlobal.threadHandle()
         curl_easy_reset(handle)
         let limit = currentBodyLimit

@@ -39,12 +39,19 @@ public final class FaultInjectingStore: PrimaryStore {
         case .none: return
         case .refused: throw StoreError.unavailable("connection refused (injected)")
         case .timeout(let seconds):
-            Thread.sleep(forTimeInterval: seconds)
+            try wait(seconds)
             throw StoreError.unavailable("timed out (injected)")
         case .serverError: throw StoreError.failed("HTTP 500 (injected)")
         case .garbage: throw StoreError.failed("unparseable JSON from the API (injected)")
-        case .slowFirstByte(let seconds): Thread.sleep(forTimeInterval: seconds)
+        case .slowFirstByte(let seconds): try wait(seconds)
         }
+    }
+
+    /// Waits as a slow peer does, but, as `HTTPClient` does, no longer than the request's budget.
+    private func wait(_ seconds: Double) throws {
+        let left = RequestDeadline.remaining ?? .infinity
+        Thread.sleep(forTimeInterval: max(0, min(seconds, left)))
+        if left < seconds { throw StoreError.unavailable("no answer within \(String(format: "%.1f", left)) s (injected)") }
     }
 
     public func checkHealth(timeout: Double?) throws { try gate() }

@@ -83,39 +83,50 @@ private struct Boom: Error, Equatable { var code: Int }
         }
     }
 
-    // MARK: - Deadline
+    // MARK: - RequestDeadline
 
-    @Test func deadlineReturnsTheValue() throws {
-        #expect(try Deadline.run(seconds: 5) { 42 } == 42)
-        #expect(try Deadline.run(seconds: 5) { "text" } == "text")
-        #expect(try Deadline.run(seconds: 5) { [1, 2, 3] } == [1, 2, 3])
+    @Test func noDeadlineByDefault() {
+        #expect(RequestDeadline.remaining == nil)
+        #expect((try? RequestDeadline.check()) != nil)
     }
 
-    @Test func deadlineRethrowsTheBodysError() {
-        #expect(throws: Boom(code: 7)) { try Deadline.run(seconds: 5) { () throws -> Int in throw Boom(code: 7) } }
-        #expect(throws: StoreError.invalid("bad")) { try Deadline.run(seconds: 5) { () throws -> Int in throw StoreError.invalid("bad") } }
-    }
-
-    @Test func slowBodyIsUnavailable() {
-        let error = #expect(throws: StoreError.self) {
-            try Deadline.run(seconds: 0.05) { () -> Int in Thread.sleep(forTimeInterval: 0.4); return 1 }
+    @Test func innerDeadlinesCannotExtendOuterOnes() throws {
+        try RequestDeadline.with(seconds: 0.5) {
+            let outer = try #require(RequestDeadline.remaining)
+            #expect(outer > 0 && outer <= 0.5)
+            RequestDeadline.with(seconds: 10) { #expect(RequestDeadline.remaining! <= 0.5) }
+            RequestDeadline.with(seconds: 0.1) { #expect(RequestDeadline.remaining! <= 0.1) }
         }
-        #expect(unavailableReason(error)?.contains("no answer within") == true)
+        #expect(RequestDeadline.remaining == nil)  // restored
     }
 
-    @Test func slowFailingBodyIsAlsoUnavailable() {
-        let error = #expect(throws: StoreError.self) {
-            try Deadline.run(seconds: 0.05) { () throws -> Int in Thread.sleep(forTimeInterval: 0.4); throw Boom(code: 1) }
+    @Test func anExpiredDeadlineIsUnavailable() {
+        RequestDeadline.with(seconds: 0) {
+            let error = #expect(throws: StoreError.self) { try RequestDeadline.check("x") }
+            #expect(unavailableReason(error)?.contains("time budget") == true)
         }
-        #expect(unavailableReason(error) != nil)
     }
 
-    /// A frozen peer leaves abandoned calls behind, each blocked until its transfer times out (the FUSE
-    /// requests during a `kill -STOP` leave one each). A new call to a peer that answers at once must still
-    /// get to run within its limit; here every call waits behind the blocked ones.
-    @Test func newBodyRunsWhileAbandonedBodiesStillBlock() {
-        for _ in 0..<8 { DispatchQueue.global().async { Thread.sleep(forTimeInterval: 0.8) } }  // what abandoned calls do
-        #expect((try? Deadline.run(seconds: 0.4) { true }) == true)
+    /// A peer that accepts the connection and never answers (a `kill -STOP`ped server) costs the caller
+    /// its budget, not the client's own longer timeout, on the caller's own thread.
+    @Test func aFrozenPeerCostsOnlyTheBudget() throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
+        #expect(listen(listener, 8) == 0)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+        let port = UInt16(bigEndian: address.sin_port)
+        let client = HTTPClient(baseURL: "http://127.0.0.1:\(port)", timeout: 30)
+        let started = Date()
+        let failed = RequestDeadline.with(seconds: 0.3) { () -> Bool in
+            do { _ = try client.get("/api/health"); return false } catch { return true }
+        }
+        #expect(failed)
+        #expect(Date().timeIntervalSince(started) < 5)
     }
 
     // MARK: - LatencyWindow

@@ -303,18 +303,23 @@ final class ThawingAPI: PrimaryStore {
     let transferSeconds: Double
     init(base: MockDocumentStore, transferSeconds: Double) { self.base = base; self.transferSeconds = transferSeconds }
 
-    private func transfer() { Thread.sleep(forTimeInterval: transferSeconds) }
+    /// A transfer that the request's budget cuts short, as curl's timeouts do (see `RequestDeadline`).
+    private func transfer() throws {
+        let left = RequestDeadline.remaining ?? .infinity
+        Thread.sleep(forTimeInterval: max(0, min(transferSeconds, left)))
+        if left < transferSeconds { throw StoreError.unavailable("no answer within the budget") }
+    }
     func checkHealth(timeout: Double?) throws {}
     func probeSearch() -> Bool { true }
     func canAnswer(_ request: SearchRequest, imagesOnly: Bool) -> Bool { PensieveAPIStore.canAnswer(request, imagesOnly: imagesOnly) }
     func searchIntersectingWords(_ request: SearchRequest) throws -> [SearchHit] { try search(request) }
     func forget(id: Int64) {}
-    func libraries() throws -> [Library] { transfer(); return try base.libraries() }
+    func libraries() throws -> [Library] { try transfer(); return try base.libraries() }
     func entitySummaries(afterID: Int64, library: Int64?, limit: Int) throws -> [EntitySummary] {
-        transfer(); return try base.entitySummaries(afterID: afterID, library: library, limit: limit)
+        try transfer(); return try base.entitySummaries(afterID: afterID, library: library, limit: limit)
     }
-    func entitySummary(id: Int64) throws -> EntitySummary? { transfer(); return try base.entitySummary(id: id) }
-    func entities(ids: [Int64]) throws -> [Entity] { transfer(); return try base.entities(ids: ids) }
-    func entityCount(library: Int64?) throws -> Int { transfer(); return try base.entityCount(library: library) }
-    func search(_ request: SearchRequest) throws -> [SearchHit] { transfer(); return try base.search(request) }
+    func entitySummary(id: Int64) throws -> EntitySummary? { try transfer(); return try base.entitySummary(id: id) }
+    func entities(ids: [Int64]) throws -> [Entity] { try transfer(); return try base.entities(ids: ids) }
+    func entityCount(library: Int64?) throws -> Int { try transfer(); return try base.entityCount(library: library) }
+    func search(_ request: SearchRequest) throws -> [SearchHit] { try transfer(); return try base.search(request) }
 }
