@@ -64,12 +64,18 @@ public final class CachingStore: DocumentStore {
         return hits
     }
 
-    /// Forgets what is cached about `id` (entity, rendering, chunks on disk), every search result (any
-    /// query may now match differently) and the library list.
-    public func invalidate(entity id: Int64) {
+    /// `invalidate` for one changed entity.
+    public func invalidate(entity id: Int64) { invalidate([ChangeEvent(kind: .updated, id: id, source: "direct")]) }
+
+    /// Forgets what the changes make stale: each named document's entries (entity, rendering, chunks
+    /// on disk), every search result (any query may now match differently) and the library list, then
+    /// passes the changes down. Touches only those entries (see `MemoryTier.removeAll(inGroup:)`).
+    public func invalidate(_ changes: [ChangeEvent]) {
+        guard !changes.isEmpty else { return }
         generation.withLock { $0 += 1 }
-        cache.removeDocument(id)
-        cache.removeAll(kind: "search")
-        cache.removeAll(kind: "libraries")
+        for change in changes { cache.removeDocument(change.id) }
+        cache.removeAll(.search)
+        cache.removeAll(.libraries)
+        base.invalidate(changes)
     }
 }

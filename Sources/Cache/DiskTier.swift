@@ -27,6 +27,22 @@ public final class DiskTier: Sendable {
         /// again since (or is gone). Eviction pops from the front: no scan of every entry.
         var uses: [(key: String, use: UInt64)] = []; var usesHead = 0
         var writeProblem: (reason: String, at: Date)?
+        /// Keys by document (`doc/<id>/…`), so that dropping a document looks at its own files only.
+        var byDocument: [Int64: Set<String>] = [:]
+
+        mutating func insert(_ key: String, _ item: Item) {
+            items[key] = item
+            if let id = DiskTier.document(of: key) { byDocument[id, default: []].insert(key) }
+        }
+
+        mutating func removeItem(_ key: String) -> Item? {
+            guard let item = items.removeValue(forKey: key) else { return nil }
+            if let id = DiskTier.document(of: key) {
+                byDocument[id]?.remove(key)
+                if byDocument[id]?.isEmpty == true { byDocument.removeValue(forKey: id) }
+            }
+            return item
+        }
 
         mutating func touch(_ key: String, _ item: inout Item) {
             clock += 1
@@ -47,7 +63,7 @@ public final class DiskTier: Sendable {
                 let (key, use) = uses[usesHead]
                 usesHead += 1
                 if let item = items[key], item.lastUse == use {
-                    items.removeValue(forKey: key)
+                    _ = removeItem(key)
                     bytes -= item.size
                     return item
                 }
@@ -88,7 +104,7 @@ public final class DiskTier: Sendable {
             }
             var item = Item(file: path, size: size, lastUse: 0)
             loaded.touch(key, &item)
-            loaded.items[key] = item
+            loaded.insert(key, item)
             loaded.bytes += size
         }
         state.withLock { $0 = loaded }
@@ -114,7 +130,7 @@ public final class DiskTier: Sendable {
             let dropped = state.withLock { s -> Bool in
                 s.stats.misses += 1
                 guard let current = s.items[key], current.lastUse == item.lastUse else { return false }
-                s.items.removeValue(forKey: key)
+                _ = s.removeItem(key)
                 s.bytes -= current.size
                 s.stats.evictions[.corrupt, default: 0] += 1
                 unlink(current.file)
@@ -158,7 +174,7 @@ public final class DiskTier: Sendable {
             if let old = s.items[key] { s.bytes -= old.size }
             var item = Item(file: file, size: size, lastUse: 0)
             s.touch(key, &item)
-            s.items[key] = item
+            s.insert(key, item)
             s.bytes += size
             s.stats.writes += 1
             s.writeProblem = nil
@@ -174,14 +190,29 @@ public final class DiskTier: Sendable {
     /// Why the last write failed and when, until a write succeeds (for `.status/health`).
     public var writeProblem: (reason: String, at: Date)? { state.withLock { $0.writeProblem } }
 
-    /// Deletes every entry whose key starts with `prefix` (a removed or changed document).
-    public func remove(prefix: String) {
+    /// Deletes every entry of document `id` (removed or changed), looking at its own entries only.
+    public func removeDocument(_ id: Int64) {
         state.withLock { s in
-            let keys = s.items.keys.filter { $0.hasPrefix(prefix) }
-            let items = keys.compactMap { s.items.removeValue(forKey: $0) }
+            let items = (s.byDocument[id] ?? []).compactMap { s.removeItem($0) }
             for item in items { s.bytes -= item.size; unlink(item.file) }
             s.stats.evictions[.invalidated, default: 0] += items.count
         }
+    }
+
+    /// Deletes every entry whose key starts with `prefix` (a scan of every key: maintenance and tests;
+    /// events use `removeDocument`).
+    public func remove(prefix: String) {
+        state.withLock { s in
+            let items = s.items.keys.filter { $0.hasPrefix(prefix) }.compactMap { s.removeItem($0) }
+            for item in items { s.bytes -= item.size; unlink(item.file) }
+            s.stats.evictions[.invalidated, default: 0] += items.count
+        }
+    }
+
+    /// The document a key belongs to: keys of documents are `doc/<id>/…`.
+    static func document(of key: String) -> Int64? {
+        guard key.hasPrefix("doc/") else { return nil }
+        return Int64(key.dropFirst(4).prefix { $0 != "/" })
     }
 
     public var stats: Stats { state.withLock { s in var stats = s.stats; stats.entries = s.items.count; stats.bytes = s.bytes; return stats } }

@@ -1,6 +1,12 @@
 import Foundation
 import Synchronization
 
+/// A set of entries that is dropped together: everything about one document, or every entry of one kind.
+public enum EntryGroup: Hashable, Sendable {
+    case document(Int64)
+    case kind(String)
+}
+
 /// Why an entry left a cache, for `.status/cache`.
 public enum EvictionReason: String, CaseIterable, Sendable {
     case capacity, pressure, expired, invalidated, corrupt
@@ -33,6 +39,8 @@ public final class MemoryTier<Key: Hashable & Sendable, Value: Sendable>: Sendab
         public var hits = 0, misses = 0, entries = 0, bytes = 0
         public var evictions: [EvictionReason: Int] = [:]
         public var admissionRejects = 0
+        /// Entries looked at by `removeAll(inGroup:)`: invalidation cost, proportional to what it names.
+        public var invalidationTouches = 0
     }
 
     struct State {
@@ -44,16 +52,23 @@ public final class MemoryTier<Key: Hashable & Sendable, Value: Sendable>: Sendab
         var nextTicket: UInt64 = 0
         var target: Int
         var stats = Stats()
+        /// The keys of each group (see `groupsOf`), kept in step with `entries`.
+        var groups: [EntryGroup: Set<Key>] = [:]
     }
 
     private let state: Mutex<State>
     private let onEvict: EvictionHandler?
+    /// The groups a key belongs to (its document, its kind): an index kept under the tier's lock, so
+    /// that dropping a group touches its own entries only, never a scan of the whole tier.
+    private let groupsOf: @Sendable (Key) -> [EntryGroup]
     /// The configured budget; `target` (below it under pressure) is what eviction aims for.
     public let capacity: Int
 
-    public init(capacityBytes: Int, onEvict: EvictionHandler? = nil) {
+    public init(capacityBytes: Int, onEvict: EvictionHandler? = nil,
+                groupsOf: @escaping @Sendable (Key) -> [EntryGroup] = { _ in [] }) {
         capacity = capacityBytes
         state = Mutex(State(target: capacityBytes))
+        self.groupsOf = groupsOf
         self.onEvict = onEvict
     }
 
@@ -63,7 +78,7 @@ public final class MemoryTier<Key: Hashable & Sendable, Value: Sendable>: Sendab
         let value: Value? = state.withLock { s in
             guard var entry = s.entries[key] else { s.stats.misses += 1; return nil }
             if let expires = entry.expires, expires <= Date() {
-                Self.drop(&s, key)
+                drop(&s, key)
                 s.stats.evictions[.expired, default: 0] += 1
                 s.stats.misses += 1
                 expired = (entry.value, entry.reads > 0)
@@ -88,7 +103,7 @@ public final class MemoryTier<Key: Hashable & Sendable, Value: Sendable>: Sendab
     public func put(_ key: Key, _ value: Value, cost: Int, ttl: TimeInterval? = nil, admissionLimit: Int? = nil) -> Bool {
         var evicted: [(Key, Value, Bool, EvictionReason)] = []
         let admitted: Bool = state.withLock { s in
-            if s.entries[key] != nil { Self.drop(&s, key) }
+            if s.entries[key] != nil { drop(&s, key) }
             guard cost <= min(admissionLimit ?? Int.max, capacity / 8), cost <= s.target else {
                 s.stats.admissionRejects += 1
                 return false
@@ -97,12 +112,13 @@ public final class MemoryTier<Key: Hashable & Sendable, Value: Sendable>: Sendab
             s.nextTicket += 1
             s.entries[key] = Entry(value: value, cost: cost, frequency: 0, reads: 0,
                                    expires: ttl.map { Date().addingTimeInterval($0) }, inMain: toMain, ticket: s.nextTicket)
+            for group in groupsOf(key) { s.groups[group, default: []].insert(key) }
             if toMain { s.main.append(Ticket(key: key, ticket: s.nextTicket)) } else {
                 s.small.append(Ticket(key: key, ticket: s.nextTicket))
                 s.smallBytes += cost
             }
             s.bytes += cost
-            evicted = Self.shrink(&s, to: s.target, reason: .capacity)
+            evicted = shrink(&s, to: s.target, reason: .capacity)
             return true
         }
         for e in evicted { onEvict?(e.0, e.1, e.2, e.3) }
@@ -112,19 +128,32 @@ public final class MemoryTier<Key: Hashable & Sendable, Value: Sendable>: Sendab
     public func remove(_ key: Key) {
         let removed: Entry? = state.withLock { s in
             guard let entry = s.entries[key] else { return nil }
-            Self.drop(&s, key)
+            drop(&s, key)
             s.stats.evictions[.invalidated, default: 0] += 1
             return entry
         }
         if let removed { onEvict?(key, removed.value, false, .invalidated) }
     }
 
-    /// Removes every entry whose key matches.
+    /// Removes every entry of `group` (a document, a kind), looking at those entries only.
+    public func removeAll(inGroup group: EntryGroup) {
+        let removed: [(Key, Value)] = state.withLock { s in
+            guard let keys = s.groups[group] else { return [] }
+            s.stats.invalidationTouches += keys.count
+            let values = keys.compactMap { key in s.entries[key].map { (key, $0.value) } }
+            for key in keys { drop(&s, key) }
+            s.stats.evictions[.invalidated, default: 0] += values.count
+            return values
+        }
+        for (key, value) in removed { onEvict?(key, value, false, .invalidated) }
+    }
+
+    /// Removes every entry whose key matches (a scan: tests and rare maintenance only).
     public func removeAll(where matches: (Key) -> Bool) {
         let removed: [(Key, Value)] = state.withLock { s in
             let keys = s.entries.keys.filter(matches)
             let values = keys.map { ($0, s.entries[$0]!.value) }
-            for key in keys { Self.drop(&s, key) }
+            for key in keys { drop(&s, key) }
             s.stats.evictions[.invalidated, default: 0] += keys.count
             return values
         }
@@ -135,7 +164,7 @@ public final class MemoryTier<Key: Hashable & Sendable, Value: Sendable>: Sendab
     public func setTarget(_ bytes: Int) {
         let evicted: [(Key, Value, Bool, EvictionReason)] = state.withLock { s in
             s.target = min(max(0, bytes), capacity)
-            return Self.shrink(&s, to: s.target, reason: s.target < capacity ? .pressure : .capacity)
+            return shrink(&s, to: s.target, reason: s.target < capacity ? .pressure : .capacity)
         }
         for e in evicted { onEvict?(e.0, e.1, e.2, e.3) }
     }
@@ -148,14 +177,24 @@ public final class MemoryTier<Key: Hashable & Sendable, Value: Sendable>: Sendab
 
     // MARK: - S3-FIFO internals
 
-    private static func drop(_ s: inout State, _ key: Key) {
-        guard let entry = s.entries.removeValue(forKey: key) else { return }
+    /// Removes `key` from `entries` and from its groups.
+    private func unlink(_ s: inout State, _ key: Key) -> Entry? {
+        guard let entry = s.entries.removeValue(forKey: key) else { return nil }
+        for group in groupsOf(key) {
+            s.groups[group]?.remove(key)
+            if s.groups[group]?.isEmpty == true { s.groups.removeValue(forKey: group) }
+        }
+        return entry
+    }
+
+    private func drop(_ s: inout State, _ key: Key) {
+        guard let entry = unlink(&s, key) else { return }
         s.bytes -= entry.cost
         if !entry.inMain { s.smallBytes -= entry.cost }
         // Its ticket stays in its queue and is skipped when reached (the ticket number no longer matches).
     }
 
-    private static func shrink(_ s: inout State, to target: Int, reason: EvictionReason) -> [(Key, Value, Bool, EvictionReason)] {
+    private func shrink(_ s: inout State, to target: Int, reason: EvictionReason) -> [(Key, Value, Bool, EvictionReason)] {
         var out: [(Key, Value, Bool, EvictionReason)] = []
         while s.bytes > target, !s.entries.isEmpty {
             let fromSmall = s.smallBytes > max(target / 10, 1) || s.mainHead >= s.main.count
@@ -164,12 +203,12 @@ public final class MemoryTier<Key: Hashable & Sendable, Value: Sendable>: Sendab
                 out.append((victim.0, victim.1, victim.2, reason))
             }
         }
-        compact(&s)
+        Self.compact(&s)
         return out
     }
 
     /// Pops small's head: read at least once → main; else evicted, key to the ghost queue.
-    private static func evictFromSmall(_ s: inout State) -> (Key, Value, Bool)? {
+    private func evictFromSmall(_ s: inout State) -> (Key, Value, Bool)? {
         while s.smallHead < s.small.count {
             let ticket = s.small[s.smallHead]
             s.smallHead += 1
@@ -184,16 +223,16 @@ public final class MemoryTier<Key: Hashable & Sendable, Value: Sendable>: Sendab
                 s.main.append(Ticket(key: ticket.key, ticket: entry.ticket))
                 return nil
             }
-            s.entries.removeValue(forKey: ticket.key)
+            _ = unlink(&s, ticket.key)
             s.bytes -= entry.cost
-            remember(&s, ghost: ticket.key)
+            Self.remember(&s, ghost: ticket.key)
             return (ticket.key, entry.value, entry.reads > 0)
         }
         return nil
     }
 
     /// Pops main's head: read since its last round → one more round; else evicted.
-    private static func evictFromMain(_ s: inout State) -> (Key, Value, Bool)? {
+    private func evictFromMain(_ s: inout State) -> (Key, Value, Bool)? {
         while s.mainHead < s.main.count {
             let ticket = s.main[s.mainHead]
             s.mainHead += 1
@@ -206,7 +245,7 @@ public final class MemoryTier<Key: Hashable & Sendable, Value: Sendable>: Sendab
                 s.main.append(Ticket(key: ticket.key, ticket: entry.ticket))
                 continue
             }
-            s.entries.removeValue(forKey: ticket.key)
+            _ = unlink(&s, ticket.key)
             s.bytes -= entry.cost
             return (ticket.key, entry.value, entry.reads > 0)
         }

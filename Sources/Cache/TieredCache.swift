@@ -27,15 +27,21 @@ public enum CacheKey: Hashable, Sendable {
         return 2 * (160 + strings.reduce(0) { $0 + 32 + $1.utf8.count })
     }
 
-    public var kind: String {
+    /// The kinds of entries, typed (a string picked by hand would go stale silently).
+    public enum Kind: String, Sendable, CaseIterable { case chunk, rendered, entity, search, libraries }
+
+    public var kind: Kind {
         switch self {
-        case .piece: return "chunk"
-        case .rendered: return "rendered"
-        case .entity: return "entity"
-        case .search: return "search"
-        case .libraries: return "libraries"
+        case .piece: return .chunk
+        case .rendered: return .rendered
+        case .entity: return .entity
+        case .search: return .search
+        case .libraries: return .libraries
         }
     }
+
+    /// The groups the memory tier indexes this key under: its kind, and its document if it has one.
+    var groups: [EntryGroup] { [.kind(kind.rawValue)] + (document.map { [.document($0)] } ?? []) }
 
     /// The disk tier's key: chunks, and the size and version of documents that span several chunks.
     var diskKey: String? {
@@ -149,12 +155,12 @@ public final class TieredCache: Sendable {
         self.disk = disk
         trace = ProcessInfo.processInfo.environment["RECALLFS_CACHE_TRACE"].flatMap(CacheTrace.init(path:))
         let counters = self.counters
-        memory = MemoryTier(capacityBytes: configuration.memoryBytes) { key, value, wasRead, reason in
+        memory = MemoryTier(capacityBytes: configuration.memoryBytes, onEvict: { key, value, wasRead, reason in
             guard wasRead, reason == .capacity || reason == .pressure, let disk, let diskKey = key.diskKey,
                   case .bytes(let bytes) = value else { return }
             disk.put(diskKey, bytes)
             counters.withLock { $0.demotions += 1 }
-        }
+        }, groupsOf: \.groups)
     }
 
     public func get(_ key: CacheKey) -> CacheValue? {
@@ -218,13 +224,15 @@ public final class TieredCache: Sendable {
         }
     }
 
-    /// Drops everything about a document, in both tiers (it changed or was removed).
+    /// Drops everything about a document, in both tiers (it changed or was removed): only its own
+    /// entries are looked at (each tier keeps an index by document).
     public func removeDocument(_ id: Int64) {
-        memory.removeAll { $0.document == id }
-        disk?.remove(prefix: "doc/\(id)/")
+        memory.removeAll(inGroup: .document(id))
+        disk?.removeDocument(id)
     }
 
-    public func removeAll(kind: String) { memory.removeAll { $0.kind == kind } }
+    /// Drops every entry of one kind (every search result after a change: any query may now match).
+    public func removeAll(_ kind: CacheKey.Kind) { memory.removeAll(inGroup: .kind(kind.rawValue)) }
 
     /// Applies a pressure level: the memory target drops with it.
     public func apply(_ level: PressureLevel) {

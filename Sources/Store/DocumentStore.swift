@@ -13,8 +13,14 @@ public protocol DocumentStore: Sendable {
     func entityCount(library: Int64?) throws -> Int
     /// Ranked results for `request`.
     func search(_ request: SearchRequest) throws -> [SearchHit]
+    /// Drops whatever this store (and the stores under it) keeps that `changes` make stale. Each
+    /// layer handles its own state and passes the changes on: instrumented → caching → failover → API.
+    func invalidate(_ changes: [ChangeEvent])
 }
 
 extension DocumentStore {
+    /// Stores that keep nothing have nothing to invalidate.
+    public func invalidate(_ changes: [ChangeEvent]) {}
+
     public func entity(id: Int64) throws -> Entity? { try entities(ids: [id]).first }
 }

@@ -168,6 +168,9 @@ public final class FailoverStore: DocumentStore {
         return try run("count", api: apiCall, local: { try $0.entityCount(library: library) })
     }
 
+    /// The API store keeps prefetched entities and listing pages; the database keeps nothing.
+    public func invalidate(_ changes: [ChangeEvent]) { api?.invalidate(changes) }
+
     public func search(_ request: SearchRequest) throws -> [SearchHit] {
         let apiCall: (@Sendable (any PrimaryStore) throws -> [SearchHit])?
         if let local {

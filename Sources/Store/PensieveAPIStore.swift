@@ -206,9 +206,11 @@ public final class PensieveAPIStore: DocumentStore {
     }
 
     /// Drops what this store keeps about `id` (after an event says it changed).
-    public func forget(id: Int64) {
+    /// Drops the prefetched entities that changed, and the listing pages (a handful, short-lived),
+    /// whose offsets may now name other entities.
+    public func invalidate(_ changes: [ChangeEvent]) {
         state.withLock { s in
-            s.prefetched.removeValue(forKey: id)
+            for change in changes { s.prefetched.removeValue(forKey: change.id) }
             s.pages.removeAll()
             s.hints.removeAll()
         }

@@ -1,5 +1,5 @@
-/// What the failover store needs from its first choice beyond `DocumentStore`: health checks, the
-/// search capability probe, and forgetting what it prefetched. `PensieveAPIStore` is the real one;
+/// What the failover store needs from its first choice beyond `DocumentStore`: health checks and the
+/// search capability probe. `PensieveAPIStore` is the real one;
 /// tests use `FaultInjectingStore`.
 public protocol PrimaryStore: DocumentStore {
     /// Where it is, for status files.
@@ -12,8 +12,6 @@ public protocol PrimaryStore: DocumentStore {
     func canAnswer(_ request: SearchRequest, imagesOnly: Bool) -> Bool
     /// A search that must not rely on the peer's own AND of several words.
     func searchIntersectingWords(_ request: SearchRequest) throws -> [SearchHit]
-    /// Drops anything kept about `id` after it changed.
-    func forget(id: Int64)
 }
 
 extension PensieveAPIStore: PrimaryStore {

@@ -31,6 +31,7 @@ public final class FaultInjectingStore: PrimaryStore {
     public func setSearchWorks(_ works: Bool) { state.withLock { $0.searchWorks = works } }
     /// How many requests reached this store (health checks included).
     public var calls: Int { state.withLock { $0.calls } }
+    /// Ids passed to `invalidate`.
     public var forgotten: [Int64] { state.withLock { $0.forgotten } }
 
     private func gate() throws {
@@ -60,7 +61,7 @@ public final class FaultInjectingStore: PrimaryStore {
         PensieveAPIStore.canAnswer(request, imagesOnly: imagesOnly)
     }
     public func searchIntersectingWords(_ request: SearchRequest) throws -> [SearchHit] { try search(request) }
-    public func forget(id: Int64) { state.withLock { $0.forgotten.append(id) } }
+    public func invalidate(_ changes: [ChangeEvent]) { state.withLock { $0.forgotten += changes.map(\.id) } }
 
     public func libraries() throws -> [Library] { try gate(); return try base.libraries() }
     public func entitySummaries(afterID: Int64, library: Int64?, limit: Int) throws -> [EntitySummary] {

@@ -3,8 +3,9 @@ import Logging
 import Store
 import Synchronization
 
-/// Polls the change feeds (the API, then the database) every interval, and hands each batch of events
-/// to `RecallFileSystem.apply`, which drops cached answers and tells the kernel. The first poll sets the
+/// Polls the change feeds (the API, then the database) every interval, hands each batch of events to
+/// the invalidation chain (`RecallFileSystem.invalidate`, which passes them down the stores), and tells
+/// the kernel what to forget. The first poll sets the
 /// baseline and announces nothing.
 public final class EventProcessor: Sendable {
     public struct Stats: Sendable {
@@ -57,7 +58,7 @@ public final class EventProcessor: Sendable {
             return s.polls == 0
         }
         guard !first, !unique.isEmpty else { return [] }
-        tree.apply(unique)
+        tree.notifyKernel(tree.invalidate(unique))
         state.withLock { s in
             s.processed += unique.count
             s.recent = Array((s.recent + unique).suffix(Self.keptEvents))

@@ -37,4 +37,5 @@ public final class InstrumentedStore: DocumentStore {
     public func entities(ids: [Int64]) throws -> [Entity] { try timed { try base.entities(ids: ids) } }
     public func entityCount(library: Int64?) throws -> Int { try timed { try base.entityCount(library: library) } }
     public func search(_ request: SearchRequest) throws -> [SearchHit] { try timed("search") { try base.search(request) } }
+    public func invalidate(_ changes: [ChangeEvent]) { base.invalidate(changes) }
 }

@@ -8,32 +8,45 @@ extension RecallFileSystem {
     /// The FUSE bridge registers itself here once the session exists.
     public func attach(notifier: any KernelNotifier) { self.notifier.withLock { $0 = notifier } }
 
-    /// Applies changes: drops every cached answer they touch, then tells the kernel, so that an open
-    /// shell sees new files in `documents/` and new results in `ls search/<q>` without a remount.
-    public func apply(_ changes: [ChangeEvent]) {
-        let kernel = notifier.withLock { $0 }
-        var staleEntries: [(parent: UInt64, name: String)] = []
-        for change in changes {
-            let node = Node.document(change.id)
-            if case .rendered(let rendered)? = tiered.get(.rendered(change.id)), change.kind != .added {
-                staleEntries.append((Node.documents.inode, rendered.name))
-                staleEntries.append((Node.library(rendered.libraryID).inode, rendered.name))
-            }
-            // The entity, its rendering and its chunks (on disk too): a removed document's text goes.
-            caching?.invalidate(entity: change.id)
-            tiered.removeDocument(change.id)
-            failover?.api?.forget(id: change.id)
-            openedVersions.withLock { _ = $0.removeValue(forKey: change.id) }
-            if change.kind != .added { kernel?.invalidateInode(node.inode) }
+    /// What the kernel must forget after a batch of changes: inodes whose data or listing changed, and
+    /// names that may now point elsewhere.
+    public struct KernelInvalidations: Sendable, Equatable {
+        public var inodes: [UInt64] = []
+        public var entries: [(parent: UInt64, name: String)] = []
+        public static func == (a: Self, b: Self) -> Bool {
+            a.inodes == b.inodes && a.entries.map(\.parent) == b.entries.map(\.parent) && a.entries.map(\.name) == b.entries.map(\.name)
         }
-        // Result names carry ranks, so every cached result list may now name other documents.
-        for (slot, entries) in queries.invalidateResults() {
-            staleEntries += entries.map { (Node.query(slot).inode, $0.name) }
-            kernel?.invalidateInode(Node.query(slot).inode)
-        }
-        guard let kernel else { return }
-        for entry in staleEntries { kernel.invalidateEntry(parent: entry.parent, name: entry.name) }
-        kernel.invalidateInode(Node.documents.inode)
     }
 
+    /// The top of the invalidation chain: drops the tree's own state that `changes` make stale (the
+    /// versions of open documents, the query directories' result lists), passes the changes down the
+    /// store chain (instrumented → caching → failover → API, each dropping only what they name), and
+    /// says what the kernel must forget.
+    public func invalidate(_ changes: [ChangeEvent]) -> KernelInvalidations {
+        var kernel = KernelInvalidations()
+        for change in changes where change.kind != .added {
+            // The name it was listed under (from its cached rendering) may now be wrong.
+            if case .rendered(let rendered)? = tiered.get(.rendered(change.id)) {
+                kernel.entries.append((Node.documents.inode, rendered.name))
+                kernel.entries.append((Node.library(rendered.libraryID).inode, rendered.name))
+            }
+            kernel.inodes.append(Node.document(change.id).inode)
+        }
+        openedVersions.withLock { versions in for change in changes { versions.removeValue(forKey: change.id) } }
+        store.invalidate(changes)
+        // Result names carry ranks, so every cached result list may now name other documents.
+        for (slot, entries) in queries.invalidateResults() {
+            kernel.entries += entries.map { (Node.query(slot).inode, $0.name) }
+            kernel.inodes.append(Node.query(slot).inode)
+        }
+        return kernel
+    }
+
+    /// Tells the kernel (through the FUSE bridge, once attached) to forget `stale`.
+    public func notifyKernel(_ stale: KernelInvalidations) {
+        guard let kernel = notifier.withLock({ $0 }) else { return }
+        for inode in stale.inodes { kernel.invalidateInode(inode) }
+        for entry in stale.entries { kernel.invalidateEntry(parent: entry.parent, name: entry.name) }
+        kernel.invalidateInode(Node.documents.inode)  // its listing, last: new names appear
+    }
 }

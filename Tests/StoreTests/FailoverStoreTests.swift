@@ -313,7 +313,6 @@ final class ThawingAPI: PrimaryStore {
     func probeSearch() -> Bool { true }
     func canAnswer(_ request: SearchRequest, imagesOnly: Bool) -> Bool { PensieveAPIStore.canAnswer(request, imagesOnly: imagesOnly) }
     func searchIntersectingWords(_ request: SearchRequest) throws -> [SearchHit] { try search(request) }
-    func forget(id: Int64) {}
     func libraries() throws -> [Library] { try transfer(); return try base.libraries() }
     func entitySummaries(afterID: Int64, library: Int64?, limit: Int) throws -> [EntitySummary] {
         try transfer(); return try base.entitySummaries(afterID: afterID, library: library, limit: limit)

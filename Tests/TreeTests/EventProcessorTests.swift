@@ -154,9 +154,10 @@ private func listQuery(_ fs: RecallFileSystem, _ query: String) throws -> [Strin
     }
 
     @Test func eventsAlsoDropTheAnswerCacheAndTheAPIPrefetch() throws {
-        let cache = CachingStore(mock, cache: try TieredCache(configuration: CacheConfiguration(), diskDirectory: nil))
+        // The daemon's chain: caching → failover → API, so an event reaches the API's prefetch through it.
         let api = FaultInjectingStore(base: mock)
         let failover = FailoverStore(api: api, local: nil, budget: 2)
+        let cache = CachingStore(failover, cache: try TieredCache(configuration: CacheConfiguration(), diskDirectory: nil))
         let tree = RecallFileSystem(store: cache, board: StatusBoard(), index: nil, savedQueries: nil,
                                     failover: failover, caching: cache)
         let processor = EventProcessor(feeds: [ScriptedFeed("api", [.success([]), .success([event(.added, 4)])])], tree: tree)
@@ -178,7 +179,7 @@ private func listQuery(_ fs: RecallFileSystem, _ query: String) throws -> [Strin
         let summary = try #require(try mock.entitySummary(id: 1))
         let name = FileNaming.documentName(summary)
         _ = try fs.lookup(parent: Node.documents.inode, name: name)  // rendered and cached
-        fs.apply([event(.updated, 1), event(.removed, 2), event(.added, 4)])
+        fs.notifyKernel(fs.invalidate([event(.updated, 1), event(.removed, 2), event(.added, 4)]))
         let calls = notifier.calls
         #expect(calls.contains(.inode(Node.document(1).inode)))
         #expect(calls.contains(.inode(Node.document(2).inode)))
@@ -194,12 +195,12 @@ private func listQuery(_ fs: RecallFileSystem, _ query: String) throws -> [Strin
         let names = try listQuery(fs, "budget")
         #expect(names.count == 2)
         let query = try fs.lookup(parent: Node.search.inode, name: "budget").inode
-        fs.apply([event(.added, 9)])
+        fs.notifyKernel(fs.invalidate([event(.added, 9)]))
         let calls = notifier.calls
         #expect(calls.contains(.inode(query)))
         for name in names { #expect(calls.contains(.entry(query, name)), "\(name)") }
         // Dropped once: the next change has no cached results to announce.
-        fs.apply([event(.added, 10)])
+        fs.notifyKernel(fs.invalidate([event(.added, 10)]))
         #expect(notifier.calls.count == calls.count + 1)  // only documents/
         #expect(notifier.calls.last == .inode(Node.documents.inode))
     }
@@ -207,7 +208,7 @@ private func listQuery(_ fs: RecallFileSystem, _ query: String) throws -> [Strin
     @Test func applyWithoutANotifierStillDropsCaches() throws {
         #expect(try listQuery(fs, "lunch").count == 1)
         mock.put(entity(5, "lunch again"))
-        fs.apply([event(.added, 5)])
+        fs.notifyKernel(fs.invalidate([event(.added, 5)]))
         #expect(try listQuery(fs, "lunch").count == 2)
     }
 }
