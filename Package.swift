@@ -25,11 +25,15 @@ let package = Package(
         // The pressure-aware two-tier cache (memory S3-FIFO, CRC-checked disk), the pressure monitor,
         // and the caching store decorator.
         .target(name: "Cache", dependencies: ["Store"]),
-        // Path/inode model, query parsing, rendering and status files: pure Swift, no FUSE.
+        // Path/inode model, query parsing, document rendering: pure Swift, no FUSE.
         .target(name: "Tree", dependencies: [
             "Store", "Cache",
-            .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The files under .status/, rendered from what each layer reports (Prometheus lives here).
+        .target(name: "StatusFiles", dependencies: [
+            "Tree", "Store", "Cache",
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         // A thin libfuse3 low-level bridge that only translates calls into Tree.
         .target(name: "FUSEBridge", dependencies: [
@@ -37,7 +41,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "recallfs", dependencies: [
-            "FUSEBridge", "Tree", "Store", "Cache",
+            "FUSEBridge", "StatusFiles", "Tree", "Store", "Cache",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -48,6 +52,6 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Store"], path: "Sources/TestSupport"),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "CacheTests", dependencies: ["Cache", "Store", "TestSupport"]),
-        .testTarget(name: "TreeTests", dependencies: ["Tree", "Store", "Cache", "TestSupport"]),
+        .testTarget(name: "TreeTests", dependencies: ["Tree", "StatusFiles", "Store", "Cache", "TestSupport"]),
     ]
 )

@@ -163,6 +163,15 @@ public final class TieredCache: Sendable {
         }, groupsOf: \.groups)
     }
 
+    /// A memory-only cache of the default size (a disk tier is the only part whose creation can fail).
+    public static func memoryOnly(_ configuration: CacheConfiguration = CacheConfiguration()) -> TieredCache {
+        // Without a disk directory nothing can throw.
+        guard let cache = try? TieredCache(configuration: configuration, diskDirectory: nil) else {
+            fatalError("a memory-only TieredCache cannot fail")
+        }
+        return cache
+    }
+
     public func get(_ key: CacheKey) -> CacheValue? {
         trace?.record("G", key, cost: nil)
         if let value = memory.get(key) { return value }

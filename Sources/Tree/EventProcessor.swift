@@ -29,7 +29,6 @@ public final class EventProcessor: Sendable {
     public init(feeds: [ChangeFeed], tree: RecallFileSystem) {
         self.feeds = feeds
         self.tree = tree
-        tree.attach(events: self)
     }
 
     public var stats: Stats { state.withLock { $0 } }

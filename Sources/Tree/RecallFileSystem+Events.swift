@@ -3,8 +3,6 @@ import Cache
 import Store
 
 extension RecallFileSystem {
-    func attach(events processor: EventProcessor) { events.withLock { $0 = processor } }
-
     /// The FUSE bridge registers itself here once the session exists.
     public func attach(notifier: any KernelNotifier) { self.notifier.withLock { $0 = notifier } }
 

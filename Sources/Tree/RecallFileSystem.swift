@@ -21,9 +21,9 @@ public struct TreeOptions: Sendable {
 /// entries, bytes or an `FSError`. The FUSE bridge only translates; tests drive this class directly.
 public final class RecallFileSystem: Sendable {
     public let options: TreeOptions
-    let store: DocumentStore
+    /// The store chain, instrumented: every call is timed and reported to `board`.
+    public let store: DocumentStore
     public let board: StatusBoard
-    let index: SearchIndex?
     let queries: QueryDirectories
     /// Rendered documents (in chunks), entities and search results, in memory and on disk.
     public let tiered: TieredCache
@@ -37,30 +37,18 @@ public final class RecallFileSystem: Sendable {
     /// same bytes (so the size matches), while a `sleep 1` loop sees fresh values every time.
     let statusSnapshots = Mutex<[String: (at: Date, bytes: [UInt8])]>([:])
     let logger = Logger(label: "recallfs.tree")
-    /// Extra facts for `.status/health.json` (pid, mountpoint, database path), set by the CLI.
-    public let facts: [String: String]
-    /// The failover store and answer cache under `store`, when the daemon has them (for status files).
-    public let failover: FailoverStore?
-    public let caching: CachingStore?
-    /// The pressure monitor steering `tiered`, when the daemon runs one (for status files).
-    public let pressure: PressureMonitor?
-    let events = Mutex<EventProcessor?>(nil)
     let notifier = Mutex<(any KernelNotifier)?>(nil)
+    /// Renders `.status/` (see the StatusFiles target), once the CLI attaches it.
+    let status = Mutex<(any StatusFileSource)?>(nil)
 
-    public init(store: DocumentStore, board: StatusBoard, index: SearchIndex?, savedQueries: SavedQueries?,
-                options: TreeOptions = TreeOptions(), facts: [String: String] = [:],
-                failover: FailoverStore? = nil, caching: CachingStore? = nil, tiered: TieredCache? = nil,
-                pressure: PressureMonitor? = nil) {
-        self.failover = failover
-        self.caching = caching
-        self.pressure = pressure
-        // Without a daemon-wide cache (tests), a memory-only one of the default size.
-        self.tiered = tiered ?? caching?.cache ?? (try! TieredCache(configuration: CacheConfiguration(), diskDirectory: nil))
+    /// `store` is the top of the store chain; `tiered` holds the rendered documents' chunks (memory-only
+    /// and of the default size when not given, as in tests).
+    public init(store: DocumentStore, board: StatusBoard, savedQueries: SavedQueries?, options: TreeOptions = TreeOptions(),
+                tiered: TieredCache? = nil) {
+        self.tiered = tiered ?? (store as? CachingStore)?.cache ?? TieredCache.memoryOnly()
         self.store = InstrumentedStore(store, board: board)
         self.board = board
-        self.index = index
         self.options = options
-        self.facts = facts
         let cache = self.tiered
         stashTotal = StashTotal(limit: max(4 << 20, cache.budget / 4))
         queries = QueryDirectories(saved: savedQueries, ttl: options.searchTTL,
@@ -156,6 +144,11 @@ public final class RecallFileSystem: Sendable {
         return options.attributeTimeout
     }
 
+    public func attach(status source: any StatusFileSource) { status.withLock { $0 = source } }
+
+    /// The bytes of a status file now, from the attached source (empty until one is attached).
+    public func statusContent(_ file: StatusFile) -> [UInt8] { status.withLock { $0 }?.content(file) ?? [] }
+
     func statusSnapshot(_ file: StatusFile) -> [UInt8] {
         if let snapshot = statusSnapshots.withLock({ $0[file.rawValue] }), Date().timeIntervalSince(snapshot.at) < 0.5 {
             return snapshot.bytes
@@ -231,5 +224,26 @@ public final class RecallFileSystem: Sendable {
         let error = FSError(EROFS, "RecallFS is read-only (only mkdir and rmdir under search/ change anything)")
         board.record(operation: operation, path: describe(inode, name), errno: EROFS, reason: error.reason!)
         return error
+    }
+}
+
+/// Renders the files under `.status/` (implemented by the StatusFiles layer).
+public protocol StatusFileSource: Sendable {
+    func content(_ file: StatusFile) -> [UInt8]
+}
+
+extension RecallFileSystem {
+    /// The tree's own state, as plain data, for the status files.
+    public struct Report: Sendable {
+        public var openHandles: Int
+        public var savedQueries: Int
+        public var resultListBytes: Int
+        public var openFileChunkBytes: Int
+        public var saveProblem: (reason: String, at: Date)?
+    }
+
+    public var report: Report {
+        Report(openHandles: handles.count, savedQueries: queries.listed.count, resultListBytes: queries.resultBytes,
+               openFileChunkBytes: stashTotal.used, saveProblem: queries.saveProblem)
     }
 }

@@ -15,26 +15,26 @@ public final class StatusBoard: Sendable {
         public var reason: String
     }
 
-    struct State {
-        var errors: [ErrorRecord] = []
-        var errorCount = 0
-        var requests = LatencyWindow()
-        var searches = LatencyWindow()
-        var slowRequests = 0
-        var lastBackend = "none"
-        var storeReachable = true
-        var lastStoreError: String?
-        var lastStoreErrorAt: Date?
-        var lastStoreSuccessAt: Date?
-        var storeRequests = 0
-        var storeFailures = 0
+    /// What the board knows, as plain data (for the status files).
+    public struct Report: Sendable {
+        public internal(set) var errors: [ErrorRecord] = []
+        public internal(set) var errorCount = 0
+        public internal(set) var requests = LatencyWindow()
+        public internal(set) var searches = LatencyWindow()
+        public internal(set) var slowRequests = 0
+        public internal(set) var storeReachable = true
+        public internal(set) var lastStoreError: String?
+        public internal(set) var lastStoreErrorAt: Date?
+        public internal(set) var lastStoreSuccessAt: Date?
+        public internal(set) var storeRequests = 0
+        public internal(set) var storeFailures = 0
     }
 
     static let keptErrors = 50
     static let repeatWindow: TimeInterval = 5
     /// A store call slower than this is counted and logged.
     static let slowSeconds = 1.0
-    private let state = Mutex(State())
+    private let state = Mutex(Report())
     private let logger: Logger
     public let startedAt = Date()
 
@@ -67,7 +67,6 @@ public final class StatusBoard: Sendable {
             logger.warning("slow request: \(operation) took \(String(format: "%.2f", seconds)) s (backend \(backend))")
         }
         state.withLock { s in
-            s.lastBackend = backend
             s.storeRequests += 1
             s.requests.add(seconds)
             if operation == "search" { s.searches.add(seconds) }
@@ -86,9 +85,9 @@ public final class StatusBoard: Sendable {
     public enum StoreErrorSummary: Sendable { case unreachable(String), failed(String) }
 
     public var errors: [ErrorRecord] { state.withLock { $0.errors } }
-    var snapshot: State { state.withLock { $0 } }
+    public var report: Report { state.withLock { $0 } }
 
-    static func errnoName(_ errno: Int32) -> String {
+    public static func errnoName(_ errno: Int32) -> String {
         switch errno {
         case EINVAL: return "EINVAL"
         case ENOENT: return "ENOENT"

@@ -3,6 +3,7 @@ import Cache
 import FUSEBridge
 import Foundation
 import Logging
+import StatusFiles
 import Store
 import Tree
 
@@ -187,9 +188,10 @@ struct MountCommand: ParsableCommand {
         treeOptions.gid = getgid()
         var facts = ["pid": String(getpid()), "mountpoint": mountpoint, "cache_dir": cache]
         if let local = stores.failover.local { facts["database"] = local.path }
-        let tree = RecallFileSystem(store: caching, board: StatusBoard(logger: logger), index: stores.index,
-                                    savedQueries: stores.saved, options: treeOptions, facts: facts,
-                                    failover: stores.failover, caching: caching, tiered: tiered, pressure: pressure)
+        let tree = RecallFileSystem(store: caching, board: StatusBoard(logger: logger), savedQueries: stores.saved,
+                                    options: treeOptions, tiered: tiered)
+        let status = StatusFiles(tree: tree, failover: stores.failover, pressure: pressure, index: stores.index, facts: facts)
+        tree.attach(status: status)
         if let local = stores.failover.local, case let hidden = local.unlistableCount(), hidden > 0 {
             tree.board.record(operation: "mount", path: "documents", errno: EIO,
                               reason: "\(hidden) entities have an id of 0 or below and are not listed")
@@ -198,6 +200,7 @@ struct MountCommand: ParsableCommand {
         if let api = stores.api { feeds.append(APIChangeFeed(api: api)) }
         if let index = stores.index, let local = stores.failover.local { feeds.append(IndexChangeFeed(index: index, store: local)) }
         let events = EventProcessor(feeds: feeds, tree: tree)
+        status.attach(events: events)
         var mountOptions = ["fsname=recallfs", "subtype=recallfs", "noatime"] + options.flatMap { $0.split(separator: ",").map(String.init) }
         if mountOptions.contains("allow_other") && !mountOptions.contains("default_permissions") {
             mountOptions.append("default_permissions")  // other users get the kernel's permission checks

@@ -59,7 +59,7 @@ private func listQuery(_ fs: RecallFileSystem, _ query: String) throws -> [Strin
 @Suite struct EventProcessorTests {
     let mock = MockDocumentStore(libraries: libraries, entities: [entity(1, "budget one"), entity(2, "budget two"), entity(3, "lunch")])
     let fs: RecallFileSystem
-    init() { fs = RecallFileSystem(store: mock, board: StatusBoard(), index: nil, savedQueries: nil) }
+    init() { fs = RecallFileSystem(store: mock, board: StatusBoard(), savedQueries: nil) }
 
     // MARK: - Deduplication
 
@@ -158,8 +158,7 @@ private func listQuery(_ fs: RecallFileSystem, _ query: String) throws -> [Strin
         let api = FaultInjectingStore(base: mock)
         let failover = FailoverStore(api: api, local: nil, budget: 2)
         let cache = CachingStore(failover, cache: try TieredCache(configuration: CacheConfiguration(), diskDirectory: nil))
-        let tree = RecallFileSystem(store: cache, board: StatusBoard(), index: nil, savedQueries: nil,
-                                    failover: failover, caching: cache)
+        let tree = RecallFileSystem(store: cache, board: StatusBoard(), savedQueries: nil)
         let processor = EventProcessor(feeds: [ScriptedFeed("api", [.success([]), .success([event(.added, 4)])])], tree: tree)
         processor.pollOnce()
         #expect(try listQuery(tree, "budget").count == 2)

@@ -1,5 +1,6 @@
 import Foundation
 import Store
+import StatusFiles
 import Testing
 import TestSupport
 @testable import Tree
@@ -67,7 +68,7 @@ import TestSupport
     }
 
     @Test func bytesAreDecodedStrictly() {
-        let fs = RecallFileSystem(store: MockDocumentStore(), board: StatusBoard(), index: nil, savedQueries: nil)
+        let fs = RecallFileSystem(store: MockDocumentStore(), board: StatusBoard(), savedQueries: nil)
         // `budget\xff\xfe` and `budget\xfe\xff` must not alias one directory: both are refused.
         #expect(decode(fs, Array("budget".utf8) + [0xff, 0xfe], parent: Node.search.inode) == EINVAL)
         #expect(decode(fs, Array("budget".utf8) + [0xfe, 0xff], parent: Node.search.inode) == EINVAL)
@@ -82,7 +83,8 @@ import TestSupport
     }
 
     @Test func aNewlineInANameCannotForgeErrorLines() throws {
-        let fs = RecallFileSystem(store: MockDocumentStore(), board: StatusBoard(), index: nil, savedQueries: nil)
+        let fs = RecallFileSystem(store: MockDocumentStore(), board: StatusBoard(), savedQueries: nil)
+        fs.attach(status: StatusFiles(tree: fs))
         #expect(throws: FSError.self) { try fs.lookup(parent: Node.search.inode, name: "x\n2026-01-01T00:00:00Z forged: EIO: fake") }
         let text = String(decoding: fs.statusContent(.errors), as: UTF8.self)
         #expect(text.split(separator: "\n").count == 1)

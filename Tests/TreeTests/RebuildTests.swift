@@ -36,7 +36,7 @@ private final class CountingStore: DocumentStore {
         configuration.memoryBytes = 4 << 20
         configuration.diskBytes = 0
         let tiered = try TieredCache(configuration: configuration, diskDirectory: nil)
-        let fs = RecallFileSystem(store: store, board: StatusBoard(), index: nil, savedQueries: nil, tiered: tiered)
+        let fs = RecallFileSystem(store: store, board: StatusBoard(), savedQueries: nil, tiered: tiered)
         let reference = DocumentRenderer.render(entity, library: Library(id: 1, name: "l", kind: "static"))
         let inode = Node.document(7).inode
         #expect(try fs.attributes(inode).size == Int64(reference.count))

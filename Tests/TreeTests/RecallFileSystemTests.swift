@@ -1,6 +1,7 @@
 import TestSupport
 import Foundation
 import Store
+import StatusFiles
 import Testing
 import Tree
 
@@ -65,7 +66,10 @@ final class TempDir {
 @Suite struct RecallFileSystemTests {
     let mock = MockDocumentStore(libraries: libraries, entities: ids.map(makeEntity))
     let fs: RecallFileSystem
-    init() { fs = RecallFileSystem(store: mock, board: StatusBoard(), index: nil, savedQueries: nil) }
+    init() {
+        fs = RecallFileSystem(store: mock, board: StatusBoard(), savedQueries: nil)
+        fs.attach(status: StatusFiles(tree: fs))
+    }
 
     @Test func rootChildren() throws {
         let expected: [(String, Node)] = [("README", .readme), ("documents", .documents), ("libraries", .libraries),
@@ -227,7 +231,7 @@ final class TempDir {
     @Test func removeDirectoryForgetsSavedQuery() throws {
         let temp = TempDir()
         let saved = try SavedQueries(path: temp.path("index.sqlite"))
-        let fs = RecallFileSystem(store: mock, board: StatusBoard(), index: nil, savedQueries: saved)
+        let fs = RecallFileSystem(store: mock, board: StatusBoard(), savedQueries: saved)
         _ = try fs.makeDirectory(parent: Node.search.inode, name: "budget")
         let looked = try fs.lookup(parent: Node.search.inode, name: "meeting app:Firefox")
         #expect(try listAll(fs, Node.search.inode, count: 10, plus: false).map(\.name).dropFirst(2) == ["budget"])
@@ -239,7 +243,7 @@ final class TempDir {
         #expect(errnoOf { try fs.removeDirectory(parent: Node.search.inode, name: "budget") } == nil)  // nothing left to forget
         #expect(errnoOf { try fs.removeDirectory(parent: Node.search.inode, name: "limit:0") } == EINVAL)
         // Saved names survive a remount.
-        let remounted = RecallFileSystem(store: mock, board: StatusBoard(), index: nil,
+        let remounted = RecallFileSystem(store: mock, board: StatusBoard(),
                                          savedQueries: try SavedQueries(path: temp.path("index.sqlite")))
         #expect(try listAll(remounted, Node.search.inode, count: 10, plus: false).map(\.name)
             == [".", "..", "meeting app:Firefox"])
@@ -289,7 +293,7 @@ final class TempDir {
         #expect(error?.errno == EIO)
         #expect(error?.reason == "database vanished")
         #expect(fs.board.errors.last?.errno == EIO)
-        #expect(fs.health == "down")
+        #expect(StatusFiles(tree: fs).health == "down")
         #expect(fs.statusContent(.health) == Array("down\n".utf8))
         #expect(errnoOf { try fs.lookup(parent: Node.search.inode, name: "budget") } == EIO)
         let json = try JSONSerialization.jsonObject(with: Data(fs.statusContent(.healthJSON))) as? [String: Any]
@@ -297,7 +301,7 @@ final class TempDir {
         #expect((json?["store"] as? [String: Any])?["reachable"] as? Bool == false)
         mock.fail(with: nil)
         _ = try fs.lookup(parent: Node.documents.inode, name: name)
-        #expect(fs.health == "ok")  // a success after the failure: ok again at once
+        #expect(StatusFiles(tree: fs).health == "ok")  // a success after the failure: ok again at once
     }
 
     @Test(arguments: [(StoreError.invalid("no"), EINVAL), (.busy("locked"), EAGAIN), (.failed("boom"), EIO)])

@@ -2,6 +2,7 @@ import Cache
 import Foundation
 import Prometheus
 import Store
+import Tree
 
 /// One counter or gauge of the daemon, for `.status/metrics` and `.status/metrics.prom`.
 struct MetricSample {
@@ -16,7 +17,7 @@ struct MetricSample {
     var flatName: String { ([name] + labels.map(\.1)).joined(separator: "_") }
 }
 
-extension RecallFileSystem {
+extension StatusFiles {
     /// Every counter and gauge the daemon has, read now.
     var metricSamples: [MetricSample] {
         func counter(_ name: String, _ help: String, _ value: Int, _ labels: [(String, String)] = []) -> MetricSample {
@@ -25,7 +26,7 @@ extension RecallFileSystem {
         func gauge(_ name: String, _ help: String, _ value: Double, _ labels: [(String, String)] = []) -> MetricSample {
             MetricSample(name: name, help: help, kind: .gauge, labels: labels, value: value)
         }
-        let s = board.snapshot
+        let s = board.report
         var out = [
             counter("requests_total", "Store requests made for FUSE operations.", s.requests.count),
             gauge("request_time_avg_ms", "Average store request time in milliseconds.", s.requests.averageMilliseconds),
@@ -33,7 +34,7 @@ extension RecallFileSystem {
             gauge("query_time_avg_ms", "Average search time in milliseconds.", s.searches.averageMilliseconds),
             counter("slow_requests", "Store requests that took over one second.", s.slowRequests),
             counter("errors_total", "Error answers given to FUSE requests.", s.errorCount),
-            gauge("open_handles", "Open files and directories.", Double(handles.count)),
+            gauge("open_handles", "Open files and directories.", Double(report.openHandles)),
         ]
         if let failover {
             let f = failover.stats
@@ -52,7 +53,7 @@ extension RecallFileSystem {
                 counter("circuit_opened_total", "Times the API circuit opened.", circuit.timesOpened),
             ]
         }
-        if let e = events.withLock({ $0 })?.stats {
+        if let e = events?.stats {
             out += [counter("events_processed", "Change events applied.", e.processed),
                     counter("events_failed", "Change feed polls that failed.", e.failed)]
         }

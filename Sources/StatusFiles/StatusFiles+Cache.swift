@@ -1,8 +1,9 @@
 import Cache
 import Foundation
 import Store
+import Tree
 
-extension RecallFileSystem {
+extension StatusFiles {
     /// Hits, misses and evictions of both tiers, summed where the names are tier-free.
     struct CacheFigures {
         var memory: MemoryTier<CacheKey, CacheValue>.Stats
@@ -64,9 +65,9 @@ extension RecallFileSystem {
         }
         lines += [("budget_bytes", String(tiered.budget)),
                   ("eviction_target_bytes", String(tiered.memory.target)), ("cache_memory_bytes", String(tiered.memory.capacity)),
-                  ("result_lists_bytes", String(queries.resultBytes)),
+                  ("result_lists_bytes", String(report.resultListBytes)),
                   ("working_bytes", String(tiered.working.usage.now)), ("working_peak_bytes", String(tiered.working.usage.peak)),
-                  ("working_limit_bytes", String(tiered.working.limit)), ("open_file_chunks_bytes", String(stashTotal.used)),
+                  ("working_limit_bytes", String(tiered.working.limit)), ("open_file_chunks_bytes", String(report.openFileChunkBytes)),
                   ("level_changes", String(pressure?.transitions ?? 0)), ("samples", String(pressure?.samples.count ?? 0))]
         return lines
     }

@@ -1,18 +1,20 @@
+import Cache
 import Foundation
 import Store
+import Tree
 
-extension RecallFileSystem {
+extension StatusFiles {
     /// `.status/health.json`: the health word with its parts, the circuit, the last failover, API and
     /// DB latency, index state, the last error, and counts.
     func healthJSON() -> [UInt8] {
-        let s = board.snapshot
+        let s = board.report
         let c = components
         var json: [String: Any] = [
             "status": health,
             "backend": store.backendName,
             "components": [("api", c.api), ("database", c.database), ("events", c.events), ("index", c.index)]
                 .reduce(into: [String: Any]()) { $0[$1.0] = $1.1.map { $0 ? "ok" : "failing" } ?? "not configured" },
-            "saved_queries": queries.listed.count,
+            "saved_queries": report.savedQueries,
             "problems": problems,
             "errors_total": s.errorCount,
             "requests": s.storeRequests,
@@ -21,7 +23,7 @@ extension RecallFileSystem {
         ]
         var store: [String: Any] = ["reachable": s.storeReachable, "failures": s.storeFailures]
         if let entities = try? self.store.entityCount(library: nil) { store["entities"] = entities }
-        if let libraries = try? libraries() { store["libraries"] = libraries.count }
+        if let libraries = try? self.store.libraries() { store["libraries"] = libraries.count }
         json["store"] = store
         if let failover {
             let f = failover.stats
@@ -61,7 +63,7 @@ extension RecallFileSystem {
             if let building = sync.building { info["building"] = ["done": building.done, "of": building.of] }
             json["index"] = info
         }
-        if let e = events.withLock({ $0 })?.stats {
+        if let e = events?.stats {
             json["events"] = ["processed": e.processed, "failed": e.failed, "polls": e.polls]
         }
         for (key, value) in facts { json[key] = Int(value) ?? value as Any }

@@ -1,7 +1,40 @@
+import Cache
 import Foundation
+import Synchronization
 import Store
+import Tree
 
-extension RecallFileSystem {
+/// The files under `.status/`, as a layer of their own: rendered from what each layer reports (the
+/// tree's errors and counts, the failover store's circuit and latencies, the caches, the pressure
+/// monitor, the index, the event processor), so that the tree itself knows nothing about failover,
+/// circuits or tiers. The CLI builds one and attaches it to the tree (`RecallFileSystem.attach(status:)`).
+public final class StatusFiles: StatusFileSource {
+    let tree: RecallFileSystem
+    let failover: FailoverStore?
+    let pressure: PressureMonitor?
+    let index: SearchIndex?
+    /// Extra facts for `.status/health.json` (pid, mountpoint, database path, cache directory).
+    let facts: [String: String]
+    private let processor = Mutex<EventProcessor?>(nil)
+
+    public init(tree: RecallFileSystem, failover: FailoverStore? = nil, pressure: PressureMonitor? = nil,
+                index: SearchIndex? = nil, facts: [String: String] = [:]) {
+        self.tree = tree; self.failover = failover; self.pressure = pressure; self.index = index; self.facts = facts
+    }
+
+    /// The event processor, once it exists (it is built after the tree).
+    public func attach(events: EventProcessor) { processor.withLock { $0 = events } }
+
+    var events: EventProcessor? { processor.withLock { $0 } }
+    var board: StatusBoard { tree.board }
+    var tiered: TieredCache { tree.tiered }
+    var store: DocumentStore { tree.store }
+    var report: RecallFileSystem.Report { tree.report }
+
+    public func content(_ file: StatusFile) -> [UInt8] { statusContent(file) }
+}
+
+extension StatusFiles {
     /// Each part that health depends on, `true` when it works; absent parts are not configured.
     struct Components {
         var api: Bool?
@@ -11,7 +44,7 @@ extension RecallFileSystem {
     }
 
     var components: Components {
-        let s = board.snapshot
+        let s = board.report
         var c = Components()
         if let failover {
             if failover.api != nil {
@@ -22,7 +55,7 @@ extension RecallFileSystem {
         } else {
             c.database = s.storeReachable && index?.syncState.lastError == nil
         }
-        if let processor = events.withLock({ $0 }) { c.events = processor.isHealthy }
+        if let processor = events { c.events = processor.isHealthy }
         if let index { c.index = index.syncState.ready }
         return c
     }
@@ -41,11 +74,11 @@ extension RecallFileSystem {
         if let index, !index.syncState.ready {
             out.append("index building" + (index.syncState.building.map { " (\($0.done) of \($0.of) documents)" } ?? ""))
         }
-        if let processor = events.withLock({ $0 }), !processor.isHealthy {
+        if let processor = events, !processor.isHealthy {
             out.append("change feeds failing: \(processor.stats.lastError ?? "unknown error")")
         }
         let recent = { (at: Date) in Date().timeIntervalSince(at) < 60 }
-        if let save = queries.saveProblem, recent(save.at) { out.append(save.reason) }
+        if let save = report.saveProblem, recent(save.at) { out.append(save.reason) }
         if let disk = tiered.disk?.writeProblem, recent(disk.at) { out.append("disk cache: \(disk.reason)") }
         return out.map { NameCharacters.escaped($0) }
     }
@@ -58,7 +91,7 @@ extension RecallFileSystem {
     /// - ok otherwise.
     public var health: String {
         let c = components
-        let s = board.snapshot
+        let s = board.report
         // A database file that is being replaced (gone, truncated, not yet a Pensieve database) is
         // expected back: cached answers still serve, so that is degraded, not down.
         let replacing = failover?.local?.fileProblem != nil
@@ -103,7 +136,7 @@ extension RecallFileSystem {
     static func number(_ value: Double) -> String { String(format: "%.3f", value) }
 
     func eventsText() -> [UInt8] {
-        guard let e = events.withLock({ $0 })?.stats else { return Array("events_processed 0\nevents_failed 0\n".utf8) }
+        guard let e = events?.stats else { return Array("events_processed 0\nevents_failed 0\n".utf8) }
         var pairs: [(String, String)] = [("events_processed", String(e.processed)), ("events_failed", String(e.failed)),
                                          ("polls", String(e.polls))]
         if let at = e.lastPollAt { pairs.append(("last_poll", Self.iso(at))) }
