@@ -118,7 +118,7 @@ public final class TieredCache: Sendable {
     public let configuration: CacheConfiguration
     public let memory: MemoryTier<CacheKey, CacheValue>
     public let disk: DiskTier?
-    /// When set (`RECALLFS_CACHE_TRACE`), every get and put is appended here, for `bench/cachesim`.
+    /// When `configuration.tracePath` is set, every get and put is appended there, for `bench/cachesim`.
     let trace: CacheTrace?
     /// Shared with the memory tier's eviction handler, which runs outside `self`.
     final class Counters: Sendable {
@@ -153,7 +153,7 @@ public final class TieredCache: Sendable {
                 ? try DiskTier(directory: dir, maxBytes: configuration.diskBytes, minFreeBytes: configuration.minFreeDiskBytes) : nil
         }
         self.disk = disk
-        trace = ProcessInfo.processInfo.environment["RECALLFS_CACHE_TRACE"].flatMap(CacheTrace.init(path:))
+        trace = configuration.tracePath.flatMap(CacheTrace.init(path:))
         let counters = self.counters
         memory = MemoryTier(capacityBytes: configuration.memoryBytes, onEvict: { key, value, wasRead, reason in
             guard wasRead, reason == .capacity || reason == .pressure, let disk, let diskKey = key.diskKey,
@@ -274,6 +274,8 @@ public struct CacheConfiguration: Sendable, Equatable {
     /// Rendered documents carry their version in the key, so they only need a long safety TTL.
     public var documentTTL: TimeInterval = 3600
     public var sampleInterval: Double = 1
+    /// Where to record every get and put (`RECALLFS_CACHE_TRACE`, for `bench/cachesim`), if anywhere.
+    public var tracePath: String?
     public var policy = PressurePolicy()
     public init() {}
 

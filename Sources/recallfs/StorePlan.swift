@@ -6,21 +6,24 @@ import Store
 /// its SQLite database as the fallback. Checked before mounting, so that a mount with neither fails
 /// with one clear line instead of a mount that answers nothing.
 struct StorePlan {
-    static let defaultAPI = "http://127.0.0.1:8839"
+    let sources: DaemonConfiguration.Sources
+    var databasePath: String { sources.databasePath }
+    var databaseExplicit: Bool { sources.databaseExplicit }
+    var apiURL: String? { sources.apiURL }
+    var allowRemoteAPI: Bool { sources.allowRemoteAPI }
 
-    let databasePath: String
-    /// The user named the database (flag or environment): then it must exist.
-    let databaseExplicit: Bool
-    let apiURL: String?
-    let allowRemoteAPI: Bool
+    init(_ sources: DaemonConfiguration.Sources) { self.sources = sources }
 
+    /// The sources the flags and `RECALLFS_DB`/`RECALLFS_API` name, over the defaults.
     init(db: String?, api: String?, noAPI: Bool, allowRemoteAPI: Bool) {
+        var sources = DaemonConfiguration.Sources()
         let named = db ?? Settings.string("RECALLFS_DB")
-        databaseExplicit = named != nil
-        databasePath = Mountpoint.absolute((named ?? homeDirectory() + "/.memos/database.db")
+        sources.databaseExplicit = named != nil
+        sources.databasePath = Mountpoint.absolute((named ?? sources.databasePath)
             .replacingOccurrences(of: "~", with: homeDirectory(), options: .anchored))
-        apiURL = noAPI ? nil : (api ?? Settings.string("RECALLFS_API") ?? Self.defaultAPI)
-        self.allowRemoteAPI = allowRemoteAPI
+        sources.apiURL = noAPI ? nil : (api ?? Settings.string("RECALLFS_API") ?? sources.apiURL)
+        sources.allowRemoteAPI = allowRemoteAPI
+        self.sources = sources
     }
 
     var databaseProblem: String? {

@@ -1,0 +1,80 @@
+import Cache
+import FUSEBridge
+import Foundation
+import Logging
+import StatusFiles
+import Store
+import Tree
+
+/// The composition root: the whole daemon, built once from one `DaemonConfiguration`, in the order
+/// the layers stack (stores → caches and pressure → tree → status files → change events → FUSE). No
+/// other code constructs these or reads flags and the environment.
+final class DaemonGraph {
+    let configuration: DaemonConfiguration
+    let logger: Logger
+    let stores: StorePlan.Opened
+    let tiered: TieredCache
+    let pressure: PressureMonitor
+    let tree: RecallFileSystem
+    let status: StatusFiles
+    let events: EventProcessor
+    let session: FUSESession
+
+    init(_ c: DaemonConfiguration, plan: StorePlan, logger: Logger) throws {
+        configuration = c
+        self.logger = logger
+        // Stores: the API first, the database and our index behind it (the first health check runs here).
+        stores = try plan.open(cacheDir: c.cacheDirectory, apiTimeout: c.api.timeout, apiMaxBody: c.api.maxBodyBytes,
+                               maxSavedQueries: c.mount.maxSavedQueries, indexWait: c.index.readyWait, logger: logger)
+        // Caches and the pressure monitor that sizes them (and the index batches and API bodies) to the limit.
+        do {
+            tiered = try TieredCache(configuration: c.cache, diskDirectory: c.cacheDirectory + "/blocks")
+        } catch {
+            throw UserFacingError("cannot open the disk cache in \(c.cacheDirectory)/blocks: \(error)")
+        }
+        let tiered = self.tiered, index = stores.index, api = stores.api
+        pressure = PressureMonitor(policy: c.cache.policy, onSample: { sample in
+            tiered.follow(limitBytes: sample.limitBytes)
+            index?.setBatchBytes(tiered.budget / 4)  // the index build's batches fit the budget too
+            api?.limitBody(to: tiered.budget / 2)     // and so does one API response
+        }, onChange: { level in tiered.apply(level) })
+        pressure.sample()
+        // The tree over the store chain: instrumented (inside the tree) → caching → failover → API / SQLite.
+        let caching = CachingStore(stores.failover, cache: tiered)
+        tree = RecallFileSystem(store: caching, board: StatusBoard(logger: logger), savedQueries: stores.saved,
+                                options: c.tree, tiered: tiered)
+        var facts = ["pid": String(getpid()), "mountpoint": c.mount.mountpoint, "cache_dir": c.cacheDirectory]
+        if let local = stores.failover.local { facts["database"] = local.path }
+        status = StatusFiles(tree: tree, failover: stores.failover, pressure: pressure, index: stores.index, facts: facts)
+        tree.attach(status: status)
+        if let local = stores.failover.local, case let hidden = local.unlistableCount(), hidden > 0 {
+            tree.board.record(operation: "mount", path: "documents", errno: EIO,
+                              reason: "\(hidden) entities have an id of 0 or below and are not listed")
+        }
+        // Change events: the API's feed and the index sync, into the invalidation chain.
+        var feeds: [ChangeFeed] = []
+        if let api = stores.api { feeds.append(APIChangeFeed(api: api)) }
+        if let index = stores.index, let local = stores.failover.local { feeds.append(IndexChangeFeed(index: index, store: local)) }
+        events = EventProcessor(feeds: feeds, tree: tree)
+        status.attach(events: events)
+        // The kernel mount, last: once it exists, requests queue until `run` serves them.
+        do {
+            session = try FUSESession(tree: tree, mountpoint: c.mount.mountpoint, options: c.mountOptions, debug: c.mount.debug)
+        } catch {
+            throw UserFacingError("\(error)")
+        }
+    }
+
+    /// Starts the background work, tells the parent the mount is live, and serves until unmounted.
+    func run(readiness: Readiness?) {
+        let c = configuration, stores = self.stores
+        logger.info("mounted on \(c.mount.mountpoint): api \(stores.failover.api?.location ?? "off"), database \(stores.failover.local?.path ?? "none") (cache \(c.cacheDirectory), pid \(getpid()))")
+        readiness?.succeed()
+        events.start(interval: c.index.pollInterval)
+        pressure.start(interval: c.cache.sampleInterval)
+        logger.info("cache: memory \(c.cache.memoryBytes >> 20) MB (budget \(tiered.budget >> 20) MB), disk \(c.cache.diskBytes >> 20) MB (preset \(c.cache.preset)); memory signal: \(pressure.latest?.source ?? "none")")
+        Periodic.run(every: c.api.healthInterval, name: "recallfs-health", immediately: false) { stores.failover.checkHealth() }
+        let result = session.run()
+        logger.info("unmounted \(c.mount.mountpoint) (loop result \(result))")
+    }
+}
