@@ -173,12 +173,15 @@ public final class FailoverStore: DocumentStore {
 
     public func search(_ request: SearchRequest) throws -> [SearchHit] {
         let apiCall: (@Sendable (any PrimaryStore) throws -> [SearchHit])?
+        // Library names are resolved once, here, for both the routing decision and the local search
+        // (nil when a name is unknown or the database unreadable: the local search then says why).
+        let libraryIDs = try? local?.libraryIDs(named: request.libraries)
         if let local {
             // A partial index (the first build is running) cannot tell that a library holds only
             // images; until it is ready, only requests that are image-only by their own filters go to
             // the API, which then answers while the local index is still building.
             let indexReady = local.index?.syncState.ready ?? false
-            let imagesOnly = indexReady && ((try? local.onlyImages(inLibraries: request.libraries)) ?? false)
+            let imagesOnly = indexReady && libraryIDs.map { (try? local.onlyImages(libraryIDs: $0)) ?? false } == true
             let searchWorks = request.isListMode || state.withLock { $0.apiSearchWorks }
             if searchWorks, let api, api.canAnswer(request, imagesOnly: imagesOnly) {
                 apiCall = { api in try api.search(request) }
@@ -189,6 +192,8 @@ public final class FailoverStore: DocumentStore {
             // API only: several words are searched one by one and intersected (bug 2 would find nothing).
             apiCall = { api in try api.searchIntersectingWords(request) }
         }
-        return try run("search", api: apiCall, local: { try $0.search(request) })
+        return try run("search", api: apiCall, local: { local in
+            try local.search(request, libraryIDs: try libraryIDs ?? local.libraryIDs(named: request.libraries))
+        })
     }
 }

@@ -211,16 +211,20 @@ public final class PensieveSQLiteStore: DocumentStore {
     }
 
     public func search(_ request: SearchRequest) throws -> [SearchHit] {
-        guard let index else { throw StoreError.failed("search index is not configured") }
-        return try index.search(request, libraryIDs: try libraryIDs(named: request.libraries))
+        try search(request, libraryIDs: try libraryIDs(named: request.libraries))
     }
 
-    /// True when every entity in the named libraries (all libraries when empty) is an image: then the
-    /// API's image-only search is complete.
-    public func onlyImages(inLibraries names: [String]) throws -> Bool {
+    /// `search` with the request's library names already resolved (by the caller, once).
+    public func search(_ request: SearchRequest, libraryIDs: [Int64]) throws -> [SearchHit] {
+        guard let index else { throw StoreError.failed("search index is not configured") }
+        return try index.search(request, libraryIDs: libraryIDs)
+    }
+
+    /// True when every entity in the libraries (all libraries when empty) is an image: then the API's
+    /// image-only search is complete.
+    public func onlyImages(libraryIDs: [Int64]) throws -> Bool {
         guard let index else { return false }
-        guard let ids = try? libraryIDs(named: names) else { return false }
-        return try index.onlyImages(libraryIDs: ids)
+        return try index.onlyImages(libraryIDs: libraryIDs)
     }
 }
 
