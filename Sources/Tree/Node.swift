@@ -100,6 +100,12 @@ public struct NodeAttributes: Equatable, Sendable {
     public var changed: Int64
     public var links: UInt32
 
+    /// A read-only file (0444).
+    public static func file(_ node: Node, size: Int, modified: Int64, changed: Int64) -> NodeAttributes {
+        NodeAttributes(inode: node.inode, isDirectory: false, permissions: 0o444, size: Int64(size),
+                       modified: modified, changed: changed, links: 1)
+    }
+
     public init(inode: UInt64, isDirectory: Bool, permissions: UInt32, size: Int64, modified: Int64, changed: Int64, links: UInt32) {
         self.inode = inode; self.isDirectory = isDirectory; self.permissions = permissions; self.size = size
         self.modified = modified; self.changed = changed; self.links = links

@@ -44,8 +44,40 @@ final class QueryDirectories: Sendable {
     let resultBytesBound: @Sendable () -> Int
     var maxResultBytes: Int { resultBytesBound() }
 
-    init(saved: SavedQueries?, ttl: TimeInterval, maxResultBytes: @escaping @Sendable () -> Int = { 8 << 20 }) {
-        self.saved = saved; self.ttl = ttl; self.resultBytesBound = maxResultBytes
+    /// Where results come from: the store runs the search, the document files name and size each hit.
+    let store: DocumentStore
+    let documents: DocumentFiles
+
+    init(saved: SavedQueries?, ttl: TimeInterval, store: DocumentStore, documents: DocumentFiles,
+         maxResultBytes: @escaping @Sendable () -> Int = { 8 << 20 }) {
+        self.saved = saved; self.ttl = ttl; self.store = store; self.documents = documents
+        self.resultBytesBound = maxResultBytes
+    }
+
+    /// The named, sized entries of the query directory `name`, from the cache while fresh. The name is
+    /// parsed here, once per computation, into the `SearchRequest` that travels down the store chain.
+    func results(for name: String) throws -> Results {
+        if let cached = cachedResults(name) { return cached }
+        let generation = self.generation
+        let request: SearchRequest
+        do { request = try QueryParser.parse(name) } catch { throw FSError(error.errno, "bad query '\(name)': \(error.reason)") }
+        let hits = try store.search(request)
+        var entries: [DirectoryEntry] = []
+        entries.reserveCapacity(hits.count)
+        try EntityBatches.forEach(hits.map(\.id), batchBytes: documents.batchBytes, load: store.entities(ids:)) { entity in
+            let rendered: RenderedDocument
+            if case .rendered(let info)? = documents.tiered.get(.rendered(entity.id)), info.version == entity.summary.version {
+                rendered = documents.document(info, id: entity.id)
+            } else {
+                rendered = try documents.render(entity)
+            }
+            let position = entries.count
+            entries.append(DirectoryEntry(name: FileNaming.resultName(rank: position + 1, limit: request.limit, entity.summary),
+                                          attributes: rendered.attributes, cookie: Int64(position + 3)))
+        }
+        let results = Results(entries: entries, computedAt: Date())
+        store(results, for: name, computedIn: generation)
+        return results
     }
 
     func slot(for name: String) -> Int64 {

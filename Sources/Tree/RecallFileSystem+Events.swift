@@ -30,7 +30,7 @@ extension RecallFileSystem {
             }
             kernel.inodes.append(Node.document(change.id).inode)
         }
-        openedVersions.withLock { versions in for change in changes { versions.removeValue(forKey: change.id) } }
+        documentFiles.invalidate(changes.map(\.id))
         store.invalidate(changes)
         // Result names carry ranks, so every cached result list may now name other documents.
         for (slot, entries) in queries.invalidateResults() {

@@ -8,7 +8,7 @@ extension RecallFileSystem {
             guard let node = Node(inode: inode), node.isDirectory else { throw FSError(ENOTDIR) }
             if case .query(let slot) = node {
                 guard let name = queries.name(forSlot: slot) else { throw FSError(ENOENT) }
-                let entries = try results(for: name).entries
+                let entries = try queries.results(for: name).entries
                 queries.remember(name)  // listed: now a saved query
                 return handles.insert(.listing(entries))
             }
@@ -44,7 +44,7 @@ extension RecallFileSystem {
             case .statusDirectory:
                 rest = fixed(StatusFile.allCases.map { ($0.rawValue, .statusFile($0)) }, plus: plus)
             case .libraries:
-                rest = fixed(try libraries().map { (FileNaming.libraryName($0), .library($0.id)) }, plus: plus)
+                rest = fixed(try documentFiles.libraries().map { (FileNaming.libraryName($0), .library($0.id)) }, plus: plus)
             case .search:
                 rest = fixed(queries.listed.map { ($0, .query(queries.slot(for: $0))) }, plus: plus)
             default:
@@ -82,7 +82,7 @@ extension RecallFileSystem {
                                cookie: summary.id + 2)
             }
         }
-        let rendered = Dictionary(uniqueKeysWithValues: try documents(for: summaries).map { ($0.attributes.inode, $0) })
+        let rendered = Dictionary(uniqueKeysWithValues: try documentFiles.documents(for: summaries).map { ($0.attributes.inode, $0) })
         return summaries.compactMap { summary in
             guard let document = rendered[Node.document(summary.id).inode] else { return nil }
             return DirectoryEntry(name: FileNaming.documentName(summary), attributes: document.attributes, cookie: summary.id + 2)

@@ -19,7 +19,7 @@ extension RecallFileSystem {
             case .documents:
                 return try documentEntry(name, library: nil)
             case .libraries:
-                guard let library = try libraries().first(where: { FileNaming.libraryName($0) == name }) else {
+                guard let library = try documentFiles.libraries().first(where: { FileNaming.libraryName($0) == name }) else {
                     throw FSError(ENOENT)
                 }
                 return directoryAttributes(.library(library.id))
@@ -42,7 +42,7 @@ extension RecallFileSystem {
     private func documentEntry(_ name: String, library: Int64?) throws -> NodeAttributes {
         guard name.hasSuffix(".md"), let id = FileNaming.documentID(name), let summary = try store.entitySummary(id: id),
               library == nil || summary.libraryID == library,
-              let document = try documents(for: [summary]).first
+              let document = try documentFiles.documents(for: [summary]).first
         else { throw FSError(ENOENT) }
         return document.attributes
     }
@@ -56,7 +56,7 @@ extension RecallFileSystem {
             if creating { throw FSError(EINVAL, "query names cannot start with '.'") }
             throw FSError(ENOENT)
         }
-        _ = try results(for: name)  // runs the query now, so a bad name, a bad library or a store error surfaces here
+        _ = try queries.results(for: name)  // runs the query now, so a bad name, a bad library or a store error surfaces here
         if creating { queries.remember(name) }
         return directoryAttributes(.query(queries.slot(for: name)))
     }
@@ -65,8 +65,8 @@ extension RecallFileSystem {
     /// `<rank>-<id>-….md` whose document still exists: ranks move when results are recomputed (a new
     /// entity, an expired cache), and a `grep -r` must be able to open every name it was just given.
     private func resultEntry(_ name: String, query: String) throws -> NodeAttributes {
-        if let entry = try results(for: query).entries.first(where: { $0.name == name }) { return entry.attributes }
-        guard name.hasSuffix(".md"), let id = FileNaming.resultID(name), let document = try document(id: id) else {
+        if let entry = try queries.results(for: query).entries.first(where: { $0.name == name }) { return entry.attributes }
+        guard name.hasSuffix(".md"), let id = FileNaming.resultID(name), let document = try documentFiles.document(id: id) else {
             throw FSError(ENOENT)
         }
         return document.attributes
@@ -87,30 +87,5 @@ extension RecallFileSystem {
             do { _ = try QueryParser.parse(name) } catch let error as QueryError { throw FSError(error.errno, "bad query '\(name)': \(error.reason)") }
             _ = try queries.forget(name)
         }
-    }
-
-    /// The named, sized entries of a query directory, from the cache while fresh.
-    func results(for name: String) throws -> QueryDirectories.Results {
-        if let cached = queries.cachedResults(name) { return cached }
-        let generation = queries.generation
-        let request: SearchRequest
-        do { request = try QueryParser.parse(name) } catch { throw FSError(error.errno, "bad query '\(name)': \(error.reason)") }
-        let hits = try store.search(request)
-        var entries: [DirectoryEntry] = []
-        entries.reserveCapacity(hits.count)
-        try EntityBatches.forEach(hits.map(\.id), batchBytes: batchBytes, load: store.entities(ids:)) { entity in
-            let rendered: RenderedDocument
-            if case .rendered(let info)? = tiered.get(.rendered(entity.id)), info.version == entity.summary.version {
-                rendered = document(info, id: entity.id)
-            } else {
-                rendered = try render(entity)
-            }
-            let position = entries.count
-            entries.append(DirectoryEntry(name: FileNaming.resultName(rank: position + 1, limit: request.limit, entity.summary),
-                                          attributes: rendered.attributes, cookie: Int64(position + 3)))
-        }
-        let results = QueryDirectories.Results(entries: entries, computedAt: Date())
-        queries.store(results, for: name, computedIn: generation)
-        return results
     }
 }

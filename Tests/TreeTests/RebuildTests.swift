@@ -51,6 +51,6 @@ private final class CountingStore: DocumentStore {
         #expect(read == reference)
         let loads = store.loads.withLock { $0 }
         #expect(loads <= 4, "entity loaded \(loads) times for \(reference.count / (128 << 10)) reads")
-        #expect(fs.stashTotal.used == 0)  // released with the handle
+        #expect(fs.documentFiles.stashTotal.used == 0)  // released with the handle
     }
 }

@@ -1,6 +1,7 @@
 import Cache
 import Foundation
 import Store
+import Synchronization
 
 /// A rendered document as the tree sees it: size and version (its bytes are chunks in the cache).
 struct RenderedDocument: Sendable {
@@ -11,14 +12,44 @@ struct RenderedDocument: Sendable {
     var libraryID: Int64 { info.libraryID }
 }
 
-extension RecallFileSystem {
+/// Documents as files: renders entities into cached chunks, knows each document's size and version
+/// without rendering it again, and reads byte ranges of an open document (rebuilding chunks that both
+/// cache tiers dropped). It owns the state of document reads: the chunks open files keep, and the
+/// version of each document at its last open (an unchanged document keeps the kernel's page cache).
+final class DocumentFiles: Sendable {
+    let store: DocumentStore
+    let tiered: TieredCache
+    /// Bytes of rebuilt chunks that open documents keep (see `ChunkStash`), under a quarter of the budget.
+    let stashTotal: StashTotal
+    /// Version of each document at its last open.
+    let openedVersions = Mutex<[Int64: String]>([:])
+
+    init(store: DocumentStore, tiered: TieredCache) {
+        self.store = store
+        self.tiered = tiered
+        stashTotal = StashTotal(limit: max(4 << 20, tiered.budget / 4))
+    }
+
     /// The library list (cached by the `CachingStore` under `store` in the daemon).
     func libraries() throws -> [Library] { try store.libraries() }
 
     func document(_ info: RenderedInfo, id: Int64) -> RenderedDocument {
-        RenderedDocument(info: info, attributes: fileAttributes(.document(id), size: info.size, modified: info.modified,
-                                                                changed: info.changed))
+        RenderedDocument(info: info, attributes: NodeAttributes.file(.document(id), size: info.size, modified: info.modified,
+                                                                     changed: info.changed))
     }
+
+    /// Whether the kernel may keep the page cache of document `id` at this open (same version as at
+    /// the last open); remembers `version` for the next.
+    func keepsPageCache(_ id: Int64, version: String) -> Bool {
+        openedVersions.withLock { versions in
+            if versions.count > 200_000 { versions.removeAll() }
+            defer { versions[id] = version }
+            return versions[id] == version
+        }
+    }
+
+    /// Forgets what is kept about documents that changed.
+    func invalidate(_ ids: [Int64]) { openedVersions.withLock { versions in for id in ids { versions.removeValue(forKey: id) } } }
 
     /// The entity text one batch may hold while documents are sized or listed: a share of the budget.
     var batchBytes: Int { max(1 << 20, min(EntityBatches.batchBytes, tiered.budget / 4)) }
