@@ -45,7 +45,7 @@ enum APIEntityParser {
         let metadata: [MetadataEntry] = (d["metadata_entries"] as? [Any] ?? []).compactMap { item in
             guard let m = item as? [String: Any], let key = m["key"] as? String else { return nil }
             let (text, inferred) = metadataValue(m["value"])
-            let declared = (m["data_type"] as? String).map { PensieveSQLiteStore.apiDataType($0) }
+            let declared = (m["data_type"] as? String).map { MetadataEntry.dataType(fromStored: $0) }
             return MetadataEntry(key: key, value: text, source: m["source"] as? String, dataType: declared ?? inferred)
         }
         let filepath = d["filepath"] as? String ?? ""

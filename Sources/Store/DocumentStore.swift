@@ -1,4 +1,6 @@
-/// A source of documents: Pensieve's SQLite database now, its REST API later, a mock in tests.
+/// A source of documents: Pensieve's REST API, its SQLite database, the failover between them, the
+/// caches and instrumentation around them, and a mock in tests. Each implementation is one layer of
+/// the chain the tree reads through (see README, "How it works").
 ///
 /// Every method may block (it runs on a FUSE worker thread) and throws `StoreError`.
 public protocol DocumentStore: Sendable {

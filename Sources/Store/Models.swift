@@ -50,6 +50,15 @@ public struct MetadataEntry: Sendable, Equatable {
     public init(key: String, value: String, source: String?, dataType: String) {
         self.key = key; self.value = value; self.source = source; self.dataType = dataType
     }
+
+    /// The database stores enum names (`JSON_DATA`); the API and the renderer use values (`json`).
+    public static func dataType(fromStored stored: String) -> String {
+        switch stored.uppercased() {
+        case "JSON_DATA", "JSON": return "json"
+        case "NUMBER_DATA", "NUMBER": return "number"
+        default: return "text"
+        }
+    }
 }
 
 /// An entity with all of its metadata and tags.

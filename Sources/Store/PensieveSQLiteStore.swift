@@ -191,22 +191,13 @@ public final class PensieveSQLiteStore: DocumentStore {
             """, parameters) { row in
             byID[row.int(0)]?.metadata.append(MetadataEntry(
                 key: row.text(1) ?? "", value: row.text(2) ?? "", source: row.text(3),
-                dataType: Self.apiDataType(row.text(4) ?? "")))
+                dataType: MetadataEntry.dataType(fromStored: row.text(4) ?? "")))
         }
         try db.query("""
             SELECT et.entity_id, t.name FROM entity_tags et JOIN tags t ON t.id = et.tag_id
             WHERE et.entity_id IN (\(marks)) ORDER BY et.entity_id, et.id
             """, parameters) { row in
             byID[row.int(0)]?.tags.append(row.text(1) ?? "")
-        }
-    }
-
-    /// The database stores enum names (`JSON_DATA`); the API and our renderer use values (`json`).
-    static func apiDataType(_ stored: String) -> String {
-        switch stored.uppercased() {
-        case "JSON_DATA", "JSON": return "json"
-        case "NUMBER_DATA", "NUMBER": return "number"
-        default: return "text"
         }
     }
 
