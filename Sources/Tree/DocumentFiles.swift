@@ -156,4 +156,42 @@ final class DocumentFiles: Sendable {
         }
         return wanted
     }
+
+    // MARK: - Names and listings
+
+    /// A document in `documents/` or `libraries/<name>/`, found by the id its name starts with. Any
+    /// `<id>-….md` resolves, not only the listed name: the slug comes from metadata that Pensieve may
+    /// write a moment after the entity, so a name read by `ls` just before must still open.
+    func entry(named name: String, library: Int64?) throws -> NodeAttributes {
+        guard name.hasSuffix(".md"), let id = FileNaming.documentID(name), let summary = try store.entitySummary(id: id),
+              library == nil || summary.libraryID == library,
+              let document = try documents(for: [summary]).first
+        else { throw FSError(ENOENT) }
+        return document.attributes
+    }
+
+    /// One page of documents with `id > afterID`; the cookie of a document is its id + 2. The last two
+    /// ids of Int64 cannot have a cookie: such entries are reported, not listed.
+    func page(library: Int64?, board: StatusBoard, afterID: Int64, count: Int, plus: Bool) throws -> [DirectoryEntry] {
+        guard afterID < Int64.max - 2 else { return [] }
+        var summaries = try store.entitySummaries(afterID: afterID, library: library, limit: count)
+        if let tooLarge = summaries.first(where: { $0.id > Int64.max - 2 }) {
+            board.record(operation: "readdir", path: "documents/\(tooLarge.id)-…", errno: EIO,
+                         reason: "entity id \(tooLarge.id) is too large to be listed (ids up to \(Int64.max - 2) are)")
+            summaries.removeAll { $0.id > Int64.max - 2 }
+        }
+        guard plus else {
+            return summaries.map { summary in
+                DirectoryEntry(name: FileNaming.documentName(summary),
+                               attributes: NodeAttributes.file(.document(summary.id), size: 0, modified: summary.createdAt,
+                                                               changed: summary.createdAt),
+                               cookie: summary.id + 2)
+            }
+        }
+        let rendered = Dictionary(uniqueKeysWithValues: try documents(for: summaries).map { ($0.attributes.inode, $0) })
+        return summaries.compactMap { summary in
+            guard let document = rendered[Node.document(summary.id).inode] else { return nil }
+            return DirectoryEntry(name: FileNaming.documentName(summary), attributes: document.attributes, cookie: summary.id + 2)
+        }
+    }
 }

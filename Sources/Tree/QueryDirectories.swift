@@ -54,6 +54,17 @@ final class QueryDirectories: Sendable {
         self.resultBytesBound = maxResultBytes
     }
 
+    /// A name in a query directory. The listed `<rank>-<id>-<slug>.md` names resolve, and so does any
+    /// `<rank>-<id>-….md` whose document still exists: ranks move when results are recomputed (a new
+    /// entity, an expired cache), and a `grep -r` must be able to open every name it was just given.
+    func entry(named name: String, query: String) throws -> NodeAttributes {
+        if let entry = try results(for: query).entries.first(where: { $0.name == name }) { return entry.attributes }
+        guard name.hasSuffix(".md"), let id = FileNaming.resultID(name), let document = try documents.document(id: id) else {
+            throw FSError(ENOENT)
+        }
+        return document.attributes
+    }
+
     /// The named, sized entries of the query directory `name`, from the cache while fresh. The name is
     /// parsed here, once per computation, into the `SearchRequest` that travels down the store chain.
     func results(for name: String) throws -> Results {

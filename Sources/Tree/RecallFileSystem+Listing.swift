@@ -32,7 +32,7 @@ extension RecallFileSystem {
             case .documents, .library:
                 let library: Int64? = if case .library(let id) = node { id } else { nil }
                 let start = dots.filter { $0.cookie > cookie }
-                rest = try documentPage(library: library, afterID: cookie > 2 ? cookie - 2 : 0,
+                rest = try documentFiles.page(library: library, board: board, afterID: cookie > 2 ? cookie - 2 : 0,
                                         count: max(1, count - start.count), plus: plus)
                 return Array((start + rest).prefix(count))
             case .query:
@@ -61,31 +61,6 @@ extension RecallFileSystem {
                 : (plus ? (try? attributes(child.1.inode)) : nil)
                 ?? fileAttributes(child.1, size: 0, modified: mountedAt, changed: mountedAt)
             return DirectoryEntry(name: child.0, attributes: attributes, cookie: Int64(position + 3))
-        }
-    }
-
-    /// One page of documents with `id > afterID`; the cookie of a document is its id + 2. The last two
-    /// ids of Int64 cannot have a cookie: such entries are reported, not listed.
-    private func documentPage(library: Int64?, afterID: Int64, count: Int, plus: Bool) throws -> [DirectoryEntry] {
-        guard afterID < Int64.max - 2 else { return [] }
-        var summaries = try store.entitySummaries(afterID: afterID, library: library, limit: count)
-        if let tooLarge = summaries.first(where: { $0.id > Int64.max - 2 }) {
-            board.record(operation: "readdir", path: "documents/\(tooLarge.id)-…", errno: EIO,
-                         reason: "entity id \(tooLarge.id) is too large to be listed (ids up to \(Int64.max - 2) are)")
-            summaries.removeAll { $0.id > Int64.max - 2 }
-        }
-        guard plus else {
-            return summaries.map { summary in
-                DirectoryEntry(name: FileNaming.documentName(summary),
-                               attributes: fileAttributes(.document(summary.id), size: 0, modified: summary.createdAt,
-                                                          changed: summary.createdAt),
-                               cookie: summary.id + 2)
-            }
-        }
-        let rendered = Dictionary(uniqueKeysWithValues: try documentFiles.documents(for: summaries).map { ($0.attributes.inode, $0) })
-        return summaries.compactMap { summary in
-            guard let document = rendered[Node.document(summary.id).inode] else { return nil }
-            return DirectoryEntry(name: FileNaming.documentName(summary), attributes: document.attributes, cookie: summary.id + 2)
         }
     }
 }

@@ -17,34 +17,23 @@ extension RecallFileSystem {
                 guard let file = StatusFile(rawValue: name) else { throw FSError(ENOENT) }
                 return try attributes(Node.statusFile(file).inode)
             case .documents:
-                return try documentEntry(name, library: nil)
+                return try documentFiles.entry(named: name, library: nil)
             case .libraries:
                 guard let library = try documentFiles.libraries().first(where: { FileNaming.libraryName($0) == name }) else {
                     throw FSError(ENOENT)
                 }
                 return directoryAttributes(.library(library.id))
             case .library(let id):
-                return try documentEntry(name, library: id)
+                return try documentFiles.entry(named: name, library: id)
             case .search:
                 return try queryDirectory(name, creating: false)
             case .query(let slot):
                 guard let query = queries.name(forSlot: slot) else { throw FSError(ENOENT) }
-                return try resultEntry(name, query: query)
+                return try queries.entry(named: name, query: query)
             default:
                 throw FSError(ENOTDIR)
             }
         }
-    }
-
-    /// A document in `documents/` or `libraries/<name>/`, found by the id its name starts with. Any
-    /// `<id>-….md` resolves, not only the listed name: the slug comes from metadata that Pensieve may
-    /// write a moment after the entity, so a name read by `ls` just before must still open.
-    private func documentEntry(_ name: String, library: Int64?) throws -> NodeAttributes {
-        guard name.hasSuffix(".md"), let id = FileNaming.documentID(name), let summary = try store.entitySummary(id: id),
-              library == nil || summary.libraryID == library,
-              let document = try documentFiles.documents(for: [summary]).first
-        else { throw FSError(ENOENT) }
-        return document.attributes
     }
 
     /// A query directory: any valid query name exists (there is no mkdir step). It is saved for
@@ -59,17 +48,6 @@ extension RecallFileSystem {
         _ = try queries.results(for: name)  // runs the query now, so a bad name, a bad library or a store error surfaces here
         if creating { queries.remember(name) }
         return directoryAttributes(.query(queries.slot(for: name)))
-    }
-
-    /// A name in a query directory. The listed `<rank>-<id>-<slug>.md` names resolve, and so does any
-    /// `<rank>-<id>-….md` whose document still exists: ranks move when results are recomputed (a new
-    /// entity, an expired cache), and a `grep -r` must be able to open every name it was just given.
-    private func resultEntry(_ name: String, query: String) throws -> NodeAttributes {
-        if let entry = try queries.results(for: query).entries.first(where: { $0.name == name }) { return entry.attributes }
-        guard name.hasSuffix(".md"), let id = FileNaming.resultID(name), let document = try documentFiles.document(id: id) else {
-            throw FSError(ENOENT)
-        }
-        return document.attributes
     }
 
     /// `mkdir search/<query>`: the same as looking it up.
