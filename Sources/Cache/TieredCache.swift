@@ -136,9 +136,13 @@ public final class TieredCache: Sendable {
     /// Transient memory of renderings in progress, bounded by half the budget (see `follow`).
     public let working: WorkingMemory
     static let criticalAdmissionLimit = 64 << 10
-    /// The share of the memory limit the daemon lives under (cgroup, else the machine) that the memory
-    /// tier may use: the rest is the process itself, its transient buffers and the kernel's page cache.
+    /// The share of the limit the daemon lives under (cgroup, else the machine) that the memory tier
+    /// may use, once `processReserve` is set aside: the rest is the process itself (runtime, SQLite
+    /// page caches, FUSE buffers, the index build), its transient buffers and the kernel's page cache.
     static let limitShare = 0.25
+    /// What the process needs besides its caches (runtime, SQLite page caches, FUSE buffers, the index
+    /// build): about 12 MB of anonymous memory idle, up to 24 MB during a first build under `grep -r`.
+    static let processReserve = 24 << 20
     /// The memory tier never goes below this, however small the limit.
     static let minimumBudget = 2 << 20
     /// Working memory is at least this: one large document at a time can always be rendered.
@@ -215,10 +219,12 @@ public final class TieredCache: Sendable {
     public var limit: Int? { counters.withLock { $0.limit } }
 
     /// Follows the memory limit the daemon lives under (re-read at every pressure sample): the budget
-    /// becomes the smaller of the flag and `limitShare` of it, and the tier shrinks at once if needed.
+    /// becomes the smaller of the flag and `limitShare` of what the limit leaves after
+    /// `processReserve`, and the tier shrinks at once if needed.
     public func follow(limitBytes: Int) {
         guard limitBytes > 0 else { return }
-        let budget = max(Self.minimumBudget, min(configuration.memoryBytes, Int(Double(limitBytes) * Self.limitShare)))
+        let share = Int(Double(max(0, limitBytes - Self.processReserve)) * Self.limitShare)
+        let budget = max(Self.minimumBudget, min(configuration.memoryBytes, share))
         let (changed, level) = counters.withLock { c -> (Bool, PressureLevel) in
             c.limit = limitBytes
             defer { c.budget = budget }

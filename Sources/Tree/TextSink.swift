@@ -49,8 +49,14 @@ public struct ChunkWriter: TextSink {
     public mutating func finish() { if !buffer.isEmpty && !isDone { flush() } }
 
     private mutating func flush() {
-        // An exact-size copy: handing over `buffer` itself would pin its whole capacity in the cache.
-        emit(index, Array(buffer[...]))
+        // An exact-size copy, made by hand: `Array(buffer[...])` may hand over `buffer`'s own storage
+        // when the slice spans it, and a last, short chunk (300 bytes, say) then pins the whole 1 MiB
+        // capacity in the cache while being charged 300 bytes (400 documents held 400 MB that way).
+        let exact = [UInt8](unsafeUninitializedCapacity: buffer.count) { target, initialized in
+            _ = target.initialize(from: buffer)
+            initialized = buffer.count
+        }
+        emit(index, exact)
         index += 1
         buffer.removeAll(keepingCapacity: true)
     }

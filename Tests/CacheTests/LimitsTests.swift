@@ -12,12 +12,15 @@ import Testing
         let cache = try TieredCache(configuration: configuration, diskDirectory: nil)
         for i in 0..<60 { cache.put(.chunk(document: Int64(i), version: "v", index: 0), .bytes(Array(repeating: 1, count: 1 << 20))) }
         #expect(cache.memory.stats.bytes > 50 << 20)
+        cache.follow(limitBytes: 128 << 20)  // a 128 MB cgroup: a quarter of what 24 MB for the process leaves
+        #expect(cache.budget == 26 << 20)
+        #expect(cache.memory.stats.bytes <= 26 << 20)
         cache.follow(limitBytes: 64 << 20)  // a 64 MB cgroup
-        #expect(cache.budget == 16 << 20)
-        #expect(cache.memory.stats.bytes <= 16 << 20)
+        #expect(cache.budget == 10 << 20)
+        #expect(cache.memory.stats.bytes <= 10 << 20)
         // An entry over 1/8 of the new budget skips memory.
-        cache.put(.chunk(document: 999, version: "v", index: 0), .bytes(Array(repeating: 1, count: 3 << 20)))
-        #expect(cache.memory.get(.chunk(document: 999, version: "v", index: 0)) == nil)
+        cache.put(.chunk(document: 999, version: "v", index: 0), .bytes(Array(repeating: 1, count: 2 << 20)))
+        #expect(!cache.memory.contains(.chunk(document: 999, version: "v", index: 0)))
         // A machine-sized limit leaves the flag in charge.
         cache.follow(limitBytes: 24 << 30)
         #expect(cache.budget == 512 << 20)

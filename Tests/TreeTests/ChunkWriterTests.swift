@@ -112,3 +112,15 @@ private func randomText(_ characters: Int, using rng: inout LCG) -> String {
         #expect(writer.total == 12)
     }
 }
+
+/// A last, short chunk must not pin the writer's whole buffer: the cache charges it its own size.
+@Suite struct ChunkCapacityTests {
+    @Test func everyEmittedChunkHoldsOnlyItsOwnBytes() {
+        var capacities: [(count: Int, capacity: Int)] = []
+        var writer = ChunkWriter(chunkBytes: 1 << 20) { _, bytes in capacities.append((bytes.count, bytes.capacity)) }
+        writer.write(String(repeating: "x", count: (1 << 20) + 300))
+        writer.finish()
+        #expect(capacities.map(\.count) == [1 << 20, 300])
+        #expect(capacities.allSatisfy { $0.capacity < $0.count + 4096 })
+    }
+}
