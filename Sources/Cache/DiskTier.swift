@@ -148,10 +148,12 @@ public final class DiskTier: Sendable {
     public func put(_ key: String, _ bytes: [UInt8]) {
         let size = bytes.count + Self.headerSize + key.utf8.count
         guard maxBytes > 0, size <= maxBytes else { return }
-        // Short of free space: skip the write (rather than write, then evict it at once).
-        guard freeBytes() - size >= minFreeBytes else {
+        // Short of free space: skip the write (rather than write, then evict it at once). The free
+        // space is read once per write (one statvfs), and `trim` is told what it was.
+        let free = freeBytes()
+        guard free - size >= minFreeBytes else {
             state.withLock { $0.stats.writeFailures += 1; $0.writeProblem = ("its filesystem is nearly full (\(minFreeBytes >> 20) MB kept free)", Date()) }
-            trim()
+            trim(freeBytes: free)
             return
         }
         let file = path(for: key)
@@ -179,7 +181,7 @@ public final class DiskTier: Sendable {
             s.stats.writes += 1
             s.writeProblem = nil
         }
-        trim()
+        trim(freeBytes: free - size)
     }
 
     /// Set when the daemon lives in a memory limit (see `write`).
@@ -219,8 +221,8 @@ public final class DiskTier: Sendable {
 
     /// Evicts least recently used entries while over `maxBytes` or short of free space. Free space is
     /// read once (outside the lock); each eviction pops the oldest use, with no scan.
-    func trim() {
-        var shortBy = minFreeBytes - freeBytes()
+    func trim(freeBytes free: Int? = nil) {
+        var shortBy = minFreeBytes - (free ?? freeBytes())
         state.withLock { s in
             while s.bytes > maxBytes || shortBy > 0, let victim = s.popOldest() {
                 s.stats.evictions[.capacity, default: 0] += 1

@@ -72,7 +72,7 @@ extension StatusFiles {
         if let problem = failover?.local?.fileProblem { out.append(problem) }
         if let error = index?.syncState.lastError { out.append("index sync failed: \(error)") }
         if let index, !index.syncState.ready {
-            out.append("index building" + (index.syncState.building.map { " (\($0.done) of \($0.of) documents)" } ?? ""))
+            out.append("index building" + (index.syncState.building.map { " (\($0))" } ?? ""))
         }
         if let processor = events, !processor.isHealthy {
             out.append("change feeds failing: \(processor.stats.lastError ?? "unknown error")")

@@ -32,12 +32,14 @@ public final class SearchIndex: Sendable {
         public var removed = 0
         public var lastError: String?
         /// While the first build runs: documents indexed so far, of how many.
-        public var building: (done: Int, of: Int)?
-        public static func == (a: Self, b: Self) -> Bool {
-            a.ready == b.ready && a.documents == b.documents && a.lastSyncAt == b.lastSyncAt && a.added == b.added
-                && a.updated == b.updated && a.removed == b.removed && a.lastError == b.lastError
-                && a.building?.done == b.building?.done && a.building?.of == b.building?.of
-        }
+        public var building: BuildProgress?
+    }
+
+    /// How far the first build has come.
+    public struct BuildProgress: Sendable, Equatable, CustomStringConvertible {
+        public var done: Int
+        public var of: Int
+        public var description: String { "\(done) of \(of) documents" }
     }
 
     /// The bytes of entity text one sync batch may hold: lowered by the daemon to a share of its memory
@@ -106,7 +108,7 @@ public final class SearchIndex: Sendable {
             var after: Int64 = 0
             if !state.withLock({ $0.ready }) {
                 let expected = (try? store.entityCount(library: nil)) ?? 0
-                state.withLock { $0.building = (0, expected) }
+                state.withLock { $0.building = BuildProgress(done: 0, of: expected) }
             }
             while true {
                 let batch = try store.entitySummaries(afterID: after, library: nil, limit: Self.batchSize)
@@ -160,7 +162,7 @@ public final class SearchIndex: Sendable {
 
     /// Counts rows of the first build as done (for `index building (N of M documents)`).
     private func advance(by count: Int) {
-        state.withLock { s in s.building = s.building.map { (min($0.of, $0.done + count), $0.of) } }
+        state.withLock { s in s.building = s.building.map { BuildProgress(done: min($0.of, $0.done + count), of: $0.of) } }
     }
 
     private func indexedVersions(after: Int64, through upper: Int64) throws -> [Int64: String] {
@@ -219,7 +221,7 @@ public final class SearchIndex: Sendable {
             let ready = admitted && waitUntilReady(timeout: readyWait)
             if admitted { waiters.withLock { $0 -= 1 } }
             guard ready else {
-                let progress = state.withLock { $0.building }.map { "\($0.done) of \($0.of) documents" } ?? "starting"
+                let progress = state.withLock { $0.building }?.description ?? "starting"
                 throw StoreError.busy("index building (\(progress)); try again shortly")
             }
         }

@@ -149,7 +149,7 @@ final class DocumentFiles: Sendable {
             if cache.memory.contains(key) { return }  // kept in memory: no need to stash
             stash.keep(i, bytes)
         }
-        stash.dropAll()
+        stash.clear()
         tiered.working.withReservation(workingCost(entity)) {
             DocumentRenderer.render(entity, library: library, into: &writer)
             writer.finish()

@@ -53,9 +53,7 @@ final class ChunkStash: Sendable {
         }
     }
 
-    /// Drops every chunk kept, before a rebuild (a reader that needs a rebuild has moved on).
-    func dropAll() { clear() }
-
+    /// Drops every chunk kept: at release, and before a rebuild (a reader that needs one has moved on).
     func clear() { chunks.withLock { c in total.release(c.values.reduce(0) { $0 + $1.count }); c.removeAll() } }
 }
 

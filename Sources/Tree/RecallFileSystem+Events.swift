@@ -9,11 +9,9 @@ extension RecallFileSystem {
     /// What the kernel must forget after a batch of changes: inodes whose data or listing changed, and
     /// names that may now point elsewhere.
     public struct KernelInvalidations: Sendable, Equatable {
+        public struct Entry: Sendable, Equatable { public var parent: UInt64; public var name: String }
         public var inodes: [UInt64] = []
-        public var entries: [(parent: UInt64, name: String)] = []
-        public static func == (a: Self, b: Self) -> Bool {
-            a.inodes == b.inodes && a.entries.map(\.parent) == b.entries.map(\.parent) && a.entries.map(\.name) == b.entries.map(\.name)
-        }
+        public var entries: [Entry] = []
     }
 
     /// The top of the invalidation chain: drops the tree's own state that `changes` make stale (the
@@ -25,8 +23,8 @@ extension RecallFileSystem {
         for change in changes where change.kind != .added {
             // The name it was listed under (from its cached rendering) may now be wrong.
             if case .rendered(let rendered)? = tiered.get(.rendered(change.id)) {
-                kernel.entries.append((Node.documents.inode, rendered.name))
-                kernel.entries.append((Node.library(rendered.libraryID).inode, rendered.name))
+                kernel.entries.append(.init(parent: Node.documents.inode, name: rendered.name))
+                kernel.entries.append(.init(parent: Node.library(rendered.libraryID).inode, name: rendered.name))
             }
             kernel.inodes.append(Node.document(change.id).inode)
         }
@@ -34,7 +32,7 @@ extension RecallFileSystem {
         store.invalidate(changes)
         // Result names carry ranks, so every cached result list may now name other documents.
         for (slot, entries) in queries.invalidateResults() {
-            kernel.entries += entries.map { (Node.query(slot).inode, $0.name) }
+            kernel.entries += entries.map { .init(parent: Node.query(slot).inode, name: $0.name) }
             kernel.inodes.append(Node.query(slot).inode)
         }
         return kernel
