@@ -59,12 +59,18 @@ public final class HTTPClient: Sendable {
         try perform(path, method: "POST", body: json, timeout: timeout ?? self.timeout)
     }
 
-    private func perform(_ path: String, method: String, body: Data?, timeout requested: Double) throws(TransportError) -> Response {
-        // The request's own budget (see `RequestDeadline`) caps curl's timeouts.
+    /// curl's total and connect timeouts for a request: the client's own, capped by what is left of
+    /// the request's budget on this thread (see `RequestDeadline`); nil when nothing is left.
+    func timeouts(requested: Double) -> (total: Double, connect: Double)? {
         let left = RequestDeadline.remaining ?? .infinity
-        guard left > 0.001 else { throw .timedOut("\(method) \(URLSafety.masked(baseURL + path)): no time left in the request's budget") }
-        let timeout = min(requested, left)
-        let connectTimeout = min(self.connectTimeout, left)
+        guard left > 0.001 else { return nil }
+        return (min(requested, left), min(connectTimeout, left))
+    }
+
+    private func perform(_ path: String, method: String, body: Data?, timeout requested: Double) throws(TransportError) -> Response {
+        guard let (timeout, connectTimeout) = timeouts(requested: requested) else {
+            throw .timedOut("\(method) \(URLSafety.masked(baseURL + path)): no time left in the request's budget")
+        }
         let handle = CurlGlobal.threadHandle()
         curl_easy_reset(handle)
         let limit = currentBodyLimit
