@@ -22,6 +22,10 @@ final class QueryDirectories: Sendable {
         var slots: [String: Int64] = [:]
         var names: [Int64: String] = [:]
         var lastUse: [Int64: UInt64] = [:]
+        /// Slots in order of use, with the use they record; stale when the slot was used since (or is
+        /// gone). Eviction pops from the front: no scan of every slot per new name.
+        var uses: [(slot: Int64, use: UInt64)] = []
+        var usesHead = 0
         var clock: UInt64 = 0
         var next: Int64 = 1
         var results: [String: Results] = [:]
@@ -94,13 +98,13 @@ final class QueryDirectories: Sendable {
     func slot(for name: String) -> Int64 {
         state.withLock { s in
             s.clock += 1
-            if let slot = s.slots[name] { s.lastUse[slot] = s.clock; return slot }
+            if let slot = s.slots[name] { Self.touch(&s, slot); return slot }
             if s.slots.count >= Self.maxSlots { evictSlot(&s) }
             let slot = s.next
             s.next += 1
             s.slots[name] = slot
             s.names[slot] = name
-            s.lastUse[slot] = s.clock
+            Self.touch(&s, slot)
             return slot
         }
     }
@@ -108,15 +112,36 @@ final class QueryDirectories: Sendable {
     /// Drops the least recently used slot that is not saved (its inode then answers ENOENT; the
     /// kernel looks the name up again and gets a new one).
     private func evictSlot(_ s: inout State) {
-        let keep = saved.map { Set($0.all) } ?? s.unsavedSet
-        guard let victim = s.lastUse.filter({ s.names[$0.key].map { !keep.contains($0) } ?? true })
-            .min(by: { $0.value < $1.value })?.key, let name = s.names.removeValue(forKey: victim) else { return }
-        s.lastUse.removeValue(forKey: victim)
-        s.slots.removeValue(forKey: name)
-        if let dropped = s.results.removeValue(forKey: name) { s.resultBytes -= dropped.cost }
+        var passes = s.uses.count - s.usesHead  // each live slot is looked at once at most
+        while passes > 0, s.usesHead < s.uses.count {
+            passes -= 1
+            let (slot, use) = s.uses[s.usesHead]
+            s.usesHead += 1
+            guard s.lastUse[slot] == use, let name = s.names[slot] else { continue }  // used since, or gone
+            if saved?.contains(name) ?? s.unsavedSet.contains(name) { Self.touch(&s, slot); continue }  // saved names keep theirs
+            s.names.removeValue(forKey: slot)
+            s.lastUse.removeValue(forKey: slot)
+            s.slots.removeValue(forKey: name)
+            if let dropped = s.results.removeValue(forKey: name) { s.resultBytes -= dropped.cost }
+            return
+        }
+    }
+
+    private static func touch(_ s: inout State, _ slot: Int64) {
+        s.lastUse[slot] = s.clock
+        s.uses.append((slot, s.clock))
+        if s.usesHead > 1024 && s.usesHead * 2 > s.uses.count { s.uses.removeFirst(s.usesHead); s.usesHead = 0 }
+        // Repeated lookups of the same names leave stale uses behind: rebuild from the live ones.
+        if s.uses.count > 4 * max(256, s.lastUse.count) {
+            s.uses = s.lastUse.map { ($0.key, $0.value) }.sorted { $0.use < $1.use }
+            s.usesHead = 0
+        }
     }
 
     func name(forSlot slot: Int64) -> String? { state.withLock { $0.names[slot] } }
+
+    /// Entries in the use queue (tests check that it stays bounded).
+    var usesQueued: Int { state.withLock { $0.uses.count - $0.usesHead } }
 
     /// Saved names first (in the order they were first used), for `ls search/`.
     var listed: [String] { saved?.all ?? state.withLock { $0.unsaved } }

@@ -91,3 +91,21 @@ import TestSupport
         #expect(text.contains("\\n2026-01-01"))
     }
 }
+
+/// Slots for query names stay bounded, keep saved names, and drop the least recently used one.
+@Suite struct QuerySlotTests {
+    @Test func slotsAreBoundedAndSavedNamesKeepTheirs() {
+        let store = MockDocumentStore()
+        let fs = RecallFileSystem(store: store, board: StatusBoard(), savedQueries: nil)
+        let queries = fs.queries
+        queries.remember("kept")
+        let kept = queries.slot(for: "kept")
+        let first = queries.slot(for: "n0")
+        for i in 1..<(QueryDirectories.maxSlots + 500) { _ = queries.slot(for: "n\(i)") }
+        #expect(queries.name(forSlot: kept) == "kept")      // saved: never evicted
+        #expect(queries.name(forSlot: first) == nil)        // least recently used: gone
+        #expect(queries.name(forSlot: queries.slot(for: "n\(QueryDirectories.maxSlots + 499)")) != nil)
+        for _ in 0..<10_000 { _ = queries.slot(for: "kept") }  // repeated uses do not pile up
+        #expect(queries.usesQueued <= 4 * QueryDirectories.maxSlots + 1)
+    }
+}
