@@ -2,17 +2,19 @@ import Foundation
 import Store
 import Synchronization
 
-/// A `DocumentStore` decorator that reuses answers from the `TieredCache`: search results and entities
-/// for their TTL (5 minutes by default), the library list for 30 s. Listings pass through, so new
-/// entities show up at once. The event processor calls `invalidate` for every change it sees.
+/// A `DocumentStore` decorator that reuses answers from the `TieredCache`: entities for their TTL
+/// (5 minutes by default), the library list for 30 s. Listings pass through, so new entities show up
+/// at once; searches pass through too, because their one cache is the query directory's result list
+/// in the tree (`QueryDirectories`), which the kernel-facing names are derived from. The event
+/// processor calls `invalidate` for every change it sees.
 public final class CachingStore: DocumentStore {
     public let base: DocumentStore
     public let cache: TieredCache
     /// A batch larger than this is a scan (`ls -l`, `grep -r`): caching it would flush what is hot.
     static let scanThreshold = 64
 
-    /// Bumped by every invalidation: an answer computed across one is not cached (it may predate the
-    /// change, and would hide a new entity for a whole TTL).
+    /// Bumped by every invalidation: an entity loaded across one is not cached (it may predate the
+    /// change, and would be served for a whole TTL).
     private let generation = Mutex(0)
 
     public init(_ base: DocumentStore, cache: TieredCache) {
@@ -45,8 +47,10 @@ public final class CachingStore: DocumentStore {
             if case .entity(let cached)? = cache.get(.entity(id)) { found[id] = cached } else { missing.append(id) }
         }
         if !missing.isEmpty {
-            let keep = missing.count <= Self.scanThreshold
-            for entity in try base.entities(ids: missing) {
+            let before = generation.withLock { $0 }
+            let loaded = try base.entities(ids: missing)
+            let keep = missing.count <= Self.scanThreshold && generation.withLock { $0 == before }
+            for entity in loaded {
                 if keep { cache.put(.entity(entity.id), .entity(entity)) }
                 found[entity.id] = entity
             }
@@ -56,25 +60,18 @@ public final class CachingStore: DocumentStore {
 
     public func entityCount(library: Int64?) throws -> Int { try base.entityCount(library: library) }
 
-    public func search(_ request: SearchRequest) throws -> [SearchHit] {
-        if case .hits(let cached)? = cache.get(.search(request)) { return cached }
-        let before = generation.withLock { $0 }
-        let hits = try base.search(request)
-        generation.withLock { if $0 == before { cache.put(.search(request), .hits(hits)) } }
-        return hits
-    }
+    public func search(_ request: SearchRequest) throws -> [SearchHit] { try base.search(request) }
 
     /// `invalidate` for one changed entity.
     public func invalidate(entity id: Int64) { invalidate([ChangeEvent(kind: .updated, id: id, source: "direct")]) }
 
     /// Forgets what the changes make stale: each named document's entries (entity, rendering, chunks
-    /// on disk), every search result (any query may now match differently) and the library list, then
-    /// passes the changes down. Touches only those entries (see `MemoryTier.removeAll(inGroup:)`).
+    /// on disk) and the library list, then passes the changes down. Touches only those entries (see
+    /// `MemoryTier.removeAll(inGroup:)`).
     public func invalidate(_ changes: [ChangeEvent]) {
         guard !changes.isEmpty else { return }
         generation.withLock { $0 += 1 }
         for change in changes { cache.removeDocument(change.id) }
-        cache.removeAll(.search)
         cache.removeAll(.libraries)
         base.invalidate(changes)
     }

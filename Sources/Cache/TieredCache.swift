@@ -10,7 +10,6 @@ public enum CacheKey: Hashable, Sendable {
     /// Size and version of a rendered document (so `stat` needs no rendering).
     case rendered(Int64)
     case entity(Int64)
-    case search(SearchRequest)
     case libraries
 
     /// The key of chunk `index` of `document` rendered at `version`.
@@ -19,23 +18,14 @@ public enum CacheKey: Hashable, Sendable {
         .piece(document: document, version: StableHash.of(version), index: index)
     }
 
-    /// Bytes the key itself holds beyond a fixed-size key (a search request's strings, twice: in the
-    /// entry and in the ghost queue).
-    var cost: Int {
-        guard case .search(let r) = self else { return 0 }
-        let strings = r.words + r.phrases + r.libraries + r.apps + r.types
-        return 2 * (160 + strings.reduce(0) { $0 + 32 + $1.utf8.count })
-    }
-
     /// The kinds of entries, typed (a string picked by hand would go stale silently).
-    public enum Kind: String, Sendable, CaseIterable { case chunk, rendered, entity, search, libraries }
+    public enum Kind: String, Sendable, CaseIterable { case chunk, rendered, entity, libraries }
 
     public var kind: Kind {
         switch self {
         case .piece: return .chunk
         case .rendered: return .rendered
         case .entity: return .entity
-        case .search: return .search
         case .libraries: return .libraries
         }
     }
@@ -88,19 +78,17 @@ public enum CacheValue: Sendable {
     case bytes([UInt8])
     case rendered(RenderedInfo)
     case entity(Entity)
-    case hits([SearchHit])
     case libraries([Library])
 
     /// Approximate bytes held, for the memory tier's bound. Every entry carries the measured overhead of
     /// the tier's own structures (dictionary slot, queue ticket, ghost key, allocation), whatever its
-    /// value: a million tiny entries (empty search results of distinct names) must cost what they
+    /// value: a million tiny entries (the entities of a million distinct lookups) must cost what they
     /// really take, not almost nothing.
     var cost: Int {
         switch self {
         case .bytes(let b): return b.count + Self.entryOverhead
         case .rendered(let r): return Self.entryOverhead + 120 + r.name.utf8.count + r.version.utf8.count
         case .entity(let e): return Self.entryOverhead + e.approximateBytes
-        case .hits(let h): return Self.entryOverhead + 32 + h.count * 16
         case .libraries(let l): return Self.entryOverhead + l.reduce(0) { $0 + 64 + $1.name.utf8.count }
         }
     }
@@ -188,13 +176,13 @@ public final class TieredCache: Sendable {
             value = .bytes(bytes)
         }
         counters.withLock { $0.promotions += 1 }
-        memory.put(key, value, cost: key.cost + value.cost, ttl: configuration.ttl(for: key), admissionLimit: admissionLimit)
+        memory.put(key, value, cost: value.cost, ttl: configuration.ttl(for: key), admissionLimit: admissionLimit)
         return value
     }
 
     public func put(_ key: CacheKey, _ value: CacheValue) {
         trace?.record("P", key, cost: value.cost)
-        let admitted = memory.put(key, value, cost: key.cost + value.cost, ttl: configuration.ttl(for: key), admissionLimit: admissionLimit)
+        let admitted = memory.put(key, value, cost: value.cost, ttl: configuration.ttl(for: key), admissionLimit: admissionLimit)
         guard let disk, let diskKey = key.diskKey else { return }
         switch value {
         case .bytes(let bytes) where !admitted:
@@ -246,7 +234,7 @@ public final class TieredCache: Sendable {
         disk?.removeDocument(id)
     }
 
-    /// Drops every entry of one kind (every search result after a change: any query may now match).
+    /// Drops every entry of one kind (the library list after a change).
     public func removeAll(_ kind: CacheKey.Kind) { memory.removeAll(inGroup: .kind(kind.rawValue)) }
 
     /// Applies a pressure level: the memory target drops with it.
@@ -274,6 +262,7 @@ public struct CacheConfiguration: Sendable, Equatable {
     /// The disk tier stops growing when its filesystem has less free space than this.
     public var minFreeDiskBytes = 512 << 20
     public var chunkBytes = 1 << 20
+    /// How long a query directory's result list is reused (the tree keeps it; see `QueryDirectories`).
     public var searchTTL: TimeInterval = 300
     public var entityTTL: TimeInterval = 300
     public var librariesTTL: TimeInterval = 30
@@ -307,7 +296,6 @@ public struct CacheConfiguration: Sendable, Equatable {
 
     func ttl(for key: CacheKey) -> TimeInterval? {
         switch key {
-        case .search: return searchTTL
         case .entity: return entityTTL
         case .libraries: return librariesTTL
         case .piece, .rendered: return documentTTL
@@ -336,7 +324,6 @@ final class CacheTrace: Sendable {
         case .piece(let d, let v, let i): name = "chunk/\(d)/\(v & 0xffff)/\(i)"
         case .rendered(let d): name = "rendered/\(d)"
         case .entity(let d): name = "entity/\(d)"
-        case .search(let r): name = "search/\(r.hashValue & 0xffffff)"
         case .libraries: name = "libraries"
         }
         let line = cost.map { "\(operation) \(name) \($0)\n" } ?? "\(operation) \(name)\n"

@@ -3,19 +3,23 @@ import Store
 import Synchronization
 
 /// The query directories under `search/`: a slot (and so an inode) per name, the saved names that
-/// `ls search/` shows, and a short-lived cache of each query's results.
+/// `ls search/` shows, and the one cache of search results: each query's hits, with the named, sized
+/// entries that the kernel sees derived from them once. (The store chain below does not cache
+/// searches: a second cache would only hold the same answer twice, with two TTLs to reason about.)
 ///
 /// Everything here is bounded, because names come from whoever walks the mount (a script can look up a
 /// million): slots are kept for the most recently used `maxSlots` names (and every saved one), result
 /// lists for at most `maxCachedResults` queries and `maxResultBytes` in all, saved names by
 /// `SavedQueries`' capacity. A name is saved when its directory is listed, not when it is looked up.
 final class QueryDirectories: Sendable {
-    /// One computed result list: entries are named, sized and ready for readdirplus.
+    /// One computed result list: the store's hits in rank order, and the entries derived from them,
+    /// named, sized and ready for readdirplus.
     struct Results: Sendable {
+        var hits: [SearchHit]
         var entries: [DirectoryEntry]
         var computedAt: Date
-        /// Approximate bytes held (names and attributes), counted against `maxResultBytes`.
-        var cost: Int { 64 + entries.reduce(0) { $0 + 96 + $1.name.utf8.count } }
+        /// Approximate bytes held (hits, names and attributes), counted against `maxResultBytes`.
+        var cost: Int { 64 + hits.count * 16 + entries.reduce(0) { $0 + 96 + $1.name.utf8.count } }
     }
 
     struct State {
@@ -90,7 +94,7 @@ final class QueryDirectories: Sendable {
             entries.append(DirectoryEntry(name: FileNaming.resultName(rank: position + 1, limit: request.limit, entity.summary),
                                           attributes: rendered.attributes, cookie: Int64(position + 3)))
         }
-        let results = Results(entries: entries, computedAt: Date())
+        let results = Results(hits: hits, entries: entries, computedAt: Date())
         store(results, for: name, computedIn: generation)
         return results
     }

@@ -103,7 +103,7 @@ struct MountCommand: ParsableCommand {
             c.mount.maxSavedQueries = maxSavedQueries
         }
         c.cache = try cacheConfiguration()
-        c.tree.searchTTL = min(c.cache.searchTTL, 30)
+        c.tree.searchTTL = c.cache.searchTTL
         c.tree.uid = getuid()
         c.tree.gid = getgid()
         c.mount.mountpoint = Mountpoint.absolute(mountpoint)

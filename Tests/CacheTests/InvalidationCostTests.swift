@@ -20,15 +20,13 @@ import TestSupport
             }
         }
         for document in 1...200 { cache.disk?.put("doc/\(document)/1/0", [1, 2, 3]) }
-        var request = SearchRequest()
-        request.words = ["budget"]
-        cache.put(.search(request), .hits([SearchHit(id: 7, rank: 1)]))
+        cache.put(.libraries, .libraries([Library(id: 1, name: "screenshots", kind: "record")]))
         let store = CachingStore(MockDocumentStore(), cache: cache)
         #expect(cache.memory.stats.entries == 10_001)
 
         store.invalidate([ChangeEvent(kind: .updated, id: 7, source: "test")])
 
-        // Five chunks of document 7 and the one search result: six entries looked at, not 10,001.
+        // Five chunks of document 7 and the library list: six entries looked at, not 10,001.
         #expect(cache.memory.stats.invalidationTouches == 6)
         #expect(cache.memory.stats.entries == 9_995)
         for index in 0..<5 { #expect(cache.get(.chunk(document: 7, version: "v1", index: index)) == nil) }

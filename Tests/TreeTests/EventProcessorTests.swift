@@ -153,7 +153,7 @@ private func listQuery(_ fs: RecallFileSystem, _ query: String) throws -> [Strin
         #expect(processor.stats.recent.last?.id == 229)
     }
 
-    @Test func eventsAlsoDropTheAnswerCacheAndTheAPIPrefetch() throws {
+    @Test func eventsAlsoDropTheResultListsAndTheAPIPrefetch() throws {
         // The daemon's chain: caching → failover → API, so an event reaches the API's prefetch through it.
         let api = FaultInjectingStore(base: mock)
         let failover = FailoverStore(api: api, local: nil, budget: 2)
@@ -163,8 +163,7 @@ private func listQuery(_ fs: RecallFileSystem, _ query: String) throws -> [Strin
         processor.pollOnce()
         #expect(try listQuery(tree, "budget").count == 2)
         mock.put(entity(4, "budget four"))
-        tree.queries.invalidateResults()  // only the tree's own results: the answer cache still has the old hits
-        #expect(try listQuery(tree, "budget").count == 2)
+        #expect(try listQuery(tree, "budget").count == 2)  // the result list is cached until the event
         processor.pollOnce()
         #expect(try listQuery(tree, "budget").count == 3)
         #expect(api.forgotten == [4])
