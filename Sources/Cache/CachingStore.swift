@@ -35,6 +35,10 @@ public final class CachingStore: DocumentStore {
         try base.entitySummaries(afterID: afterID, library: library, limit: limit)
     }
 
+    public func listing(afterID: Int64, library: Int64?, limit: Int) throws -> [ListedDocument] {
+        try base.listing(afterID: afterID, library: library, limit: limit)
+    }
+
     public func entitySummary(id: Int64) throws -> EntitySummary? {
         if case .entity(let cached)? = cache.get(.entity(id)) { return cached.summary }
         return try base.entitySummary(id: id)

@@ -35,6 +35,7 @@ extension StatusFiles {
             counter("slow_requests", "Store requests that took over one second.", s.slowRequests),
             counter("errors_total", "Error answers given to FUSE requests.", s.errorCount),
             gauge("open_handles", "Open files and directories.", Double(report.openHandles)),
+            counter("renders_total", "Documents rendered whole (sizes recorded by the index need none).", report.renders),
         ]
         if let failover {
             let f = failover.stats

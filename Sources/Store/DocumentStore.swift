@@ -9,6 +9,9 @@ public protocol DocumentStore: Sendable {
     func libraries() throws -> [Library]
     /// Entities with `id > afterID`, ascending by id, at most `limit`; only `library` if given.
     func entitySummaries(afterID: Int64, library: Int64?, limit: Int) throws -> [EntitySummary]
+    /// A page of `documents/` (or of one library): `entitySummaries`, each with its rendering's size
+    /// where a store recorded it at that version. Decorators pass it on; plain stores list summaries.
+    func listing(afterID: Int64, library: Int64?, limit: Int) throws -> [ListedDocument]
     func entitySummary(id: Int64) throws -> EntitySummary?
     /// Full entities for `ids`, in the order of `ids`, skipping ids that do not exist.
     func entities(ids: [Int64]) throws -> [Entity]
@@ -25,4 +28,9 @@ extension DocumentStore {
     public func invalidate(_ changes: [ChangeEvent]) {}
 
     public func entity(id: Int64) throws -> Entity? { try entities(ids: [id]).first }
+
+    /// Summaries only: a store that records no sizes.
+    public func listing(afterID: Int64, library: Int64?, limit: Int) throws -> [ListedDocument] {
+        try entitySummaries(afterID: afterID, library: library, limit: limit).map { ListedDocument(summary: $0) }
+    }
 }

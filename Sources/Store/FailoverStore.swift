@@ -154,6 +154,20 @@ public final class FailoverStore: DocumentStore {
         return try run("list", api: apiCall, local: { try $0.entitySummaries(afterID: afterID, library: library, limit: limit) })
     }
 
+    /// Pages of `documents/` come from the local index once it is built: it lists by id from one
+    /// table and records each rendering's size, where the API pages with an offset (quadratic on the
+    /// server over a million entities) and knows no sizes. Until then, as `entitySummaries`. This is
+    /// by design, not a failover, so `.status/backend` keeps naming the store that serves documents.
+    public func listing(afterID: Int64, library: Int64?, limit: Int) throws -> [ListedDocument] {
+        if let local, local.index?.syncState.ready == true {
+            let started = Date()
+            let page = try local.listing(afterID: afterID, library: library, limit: limit)
+            state.withLock { $0.localRequests += 1; $0.localLatency.add(Date().timeIntervalSince(started)) }
+            return page
+        }
+        return try entitySummaries(afterID: afterID, library: library, limit: limit).map { ListedDocument(summary: $0) }
+    }
+
     public func entitySummary(id: Int64) throws -> EntitySummary? {
         try run("entity \(id)", api: { try $0.entitySummary(id: id) }, local: { try $0.entitySummary(id: id) })
     }

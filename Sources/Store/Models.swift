@@ -115,3 +115,26 @@ public struct SearchHit: Sendable, Equatable {
     public var rank: Int
     public init(id: Int64, rank: Int) { self.id = id; self.rank = rank }
 }
+
+/// One entry of a `documents/` page: the entity's summary and, when a store recorded it at this
+/// version, what its rendering looks like, so that `ls -l` needs no rendering.
+public struct ListedDocument: Sendable, Equatable {
+    public var summary: EntitySummary
+    public var rendering: RecordedRendering?
+    public init(summary: EntitySummary, rendering: RecordedRendering? = nil) {
+        self.summary = summary; self.rendering = rendering
+    }
+}
+
+/// The size and change time of a document's rendering at one entity version, recorded when the
+/// local index indexed that version (see `SearchIndex`).
+public struct RecordedRendering: Sendable, Equatable {
+    public var size: Int
+    /// `max(last_scan_at, file_created_at)`, the rendering's ctime.
+    public var changedAt: Int64
+    public init(size: Int, changedAt: Int64) { self.size = size; self.changedAt = changedAt }
+}
+
+/// The byte size of an entity's rendering in `library`: given to the index by the layer that renders
+/// (the tree), so that the index can record sizes as it indexes without knowing the file format.
+public typealias RenderedSizer = @Sendable (Entity, Library?) -> Int

@@ -142,6 +142,16 @@ public final class PensieveSQLiteStore: DocumentStore {
         }
     }
 
+    /// From the local index once it is built (one table read by id, sizes recorded), else from
+    /// Pensieve's tables. The index is as fresh as its last sync (every `--poll-interval`), which is
+    /// also when the change events that tell the kernel about new entities are sent.
+    public func listing(afterID: Int64, library: Int64?, limit: Int) throws -> [ListedDocument] {
+        if let index, index.syncState.ready {
+            return try index.listing(afterID: afterID, library: library, limit: limit)
+        }
+        return try entitySummaries(afterID: afterID, library: library, limit: limit).map { ListedDocument(summary: $0) }
+    }
+
     public func entitySummary(id: Int64) throws -> EntitySummary? {
         try read { db in
             var result: EntitySummary?

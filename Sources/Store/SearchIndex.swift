@@ -11,7 +11,7 @@ import Synchronization
 /// changes) differs, and drops rows that disappeared.
 public final class SearchIndex: Sendable {
     /// Bumped when the layout or the flattening changes: an older index is rebuilt.
-    static let schemaVersion = "1"
+    static let schemaVersion = "2"
     static let batchSize = 1_000
 
     public let path: String
@@ -47,6 +47,9 @@ public final class SearchIndex: Sendable {
     private let batchBound = Mutex(EntityBatches.batchBytes)
     public func setBatchBytes(_ bytes: Int) { batchBound.withLock { $0 = max(1 << 20, min(EntityBatches.batchBytes, bytes)) } }
 
+    /// Sizes each indexed entity's rendering (nil: sizes are not recorded, listings carry none).
+    let sizer: RenderedSizer?
+
     /// How long a search waits for the first build before it answers EAGAIN.
     public let readyWait: TimeInterval
     /// At most this many searches wait at once: FUSE has a few worker threads, and status files,
@@ -56,9 +59,10 @@ public final class SearchIndex: Sendable {
 
     /// Opens or creates the index at `path` for the database identified by `source`.
     /// An index built for another source, or by another schema version, is emptied.
-    public init(path: String, source: String, readyWait: TimeInterval = 60) throws {
+    public init(path: String, source: String, readyWait: TimeInterval = 60, sizer: RenderedSizer? = nil) throws {
         self.path = path
         self.readyWait = readyWait
+        self.sizer = sizer
         let db = try SQLiteConnection(path: path, readOnly: false, create: true)
         try db.execute("""
             PRAGMA journal_mode = WAL;
@@ -73,8 +77,10 @@ public final class SearchIndex: Sendable {
         }
         try db.execute("""
             CREATE TABLE IF NOT EXISTS docs(id INTEGER PRIMARY KEY, version TEXT NOT NULL, library_id INTEGER NOT NULL,
-                created_ts INTEGER NOT NULL, app TEXT, type_group TEXT NOT NULL, file_type TEXT NOT NULL);
+                created_ts INTEGER NOT NULL, app TEXT, type_group TEXT NOT NULL, file_type TEXT NOT NULL,
+                filename TEXT NOT NULL, rendered_size INTEGER, changed_ts INTEGER NOT NULL);
             CREATE INDEX IF NOT EXISTS docs_created ON docs(created_ts);
+            CREATE INDEX IF NOT EXISTS docs_library ON docs(library_id, id);
             CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(filepath, tags, metadata,
                 tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4');
             """)
@@ -106,6 +112,7 @@ public final class SearchIndex: Sendable {
         var addedIDs: [Int64] = [], updatedIDs: [Int64] = [], removedIDs: [Int64] = []
         do {
             var after: Int64 = 0
+            let libraries = sizer == nil ? [:] : Dictionary(try store.libraries().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             if !state.withLock({ $0.ready }) {
                 let expected = (try? store.entityCount(library: nil)) ?? 0
                 state.withLock { $0.building = BuildProgress(done: 0, of: expected) }
@@ -118,14 +125,14 @@ public final class SearchIndex: Sendable {
                 let changed = batch.filter { known[$0.id] != $0.version }.map(\.id)
                 let gone = known.keys.filter { !present.contains($0) }
                 if !gone.isEmpty {
-                    try apply([], removing: gone)
+                    try apply([], removing: gone, libraries: libraries)
                     removedIDs += gone
                 }
                 // Batches sized by content: one entity can hold megabytes of text.
                 var pending: [Entity] = []
                 var pendingBytes = 0
                 func flush() throws {
-                    try apply(pending, removing: [])
+                    try apply(pending, removing: [], libraries: libraries, known: known)
                     advance(by: pending.count)
                     addedIDs += pending.filter { known[$0.id] == nil }.map(\.id)
                     updatedIDs += pending.filter { known[$0.id] != nil }.map(\.id)
@@ -175,24 +182,49 @@ public final class SearchIndex: Sendable {
         }
     }
 
-    private func apply(_ entities: [Entity], removing gone: [Int64]) throws {
+    /// Writes `entities` (replacing what was indexed of them) and drops `gone`, in one transaction.
+    /// Only ids in `known` (already indexed) need their old rows deleted: on the first build none do.
+    private func apply(_ entities: [Entity], removing gone: [Int64], libraries: [Int64: Library],
+                       known: [Int64: String] = [:]) throws {
+        let sized = entities.map { entity in (entity, sizer.map { $0(entity, libraries[entity.summary.libraryID]) }) }
         try writer.withLock { db in
             try db.transaction {
-                for id in gone + entities.map(\.id) {
+                for id in gone + entities.map(\.id).filter({ known[$0] != nil }) {
                     try db.query("DELETE FROM fts WHERE rowid = ?", [.int(id)])
                     try db.query("DELETE FROM docs WHERE id = ?", [.int(id)])
                 }
-                for entity in entities {
+                for (entity, size) in sized {
                     let text = FlattenedText(entity)
                     try db.query("INSERT INTO fts(rowid, filepath, tags, metadata) VALUES (?, ?, ?, ?)",
                                  [.int(entity.id), .text(text.filepath), .text(text.tags), .text(text.metadata)])
-                    try db.query("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)", [
+                    try db.query("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
                         .int(entity.id), .text(entity.summary.version), .int(entity.summary.libraryID),
                         .int(entity.summary.createdAt), entity.summary.app.map { .text($0) } ?? .null,
                         .text(entity.fileTypeGroup.lowercased()), .text(entity.fileType.lowercased()),
+                        .text(entity.summary.filename), size.map { .int(Int64($0)) } ?? .null,
+                        .int(max(entity.lastScanAt, entity.summary.createdAt)),
                     ])
                 }
             }
+        }
+    }
+
+    /// A page of indexed documents with `id > afterID`, by id, with the recorded size of each
+    /// rendering (see `PensieveSQLiteStore.listing`).
+    public func listing(afterID: Int64, library: Int64?, limit: Int) throws -> [ListedDocument] {
+        let filter = library == nil ? "" : " AND library_id = ?2"
+        return try readers.withConnection { db in
+            var page: [ListedDocument] = []
+            page.reserveCapacity(min(limit, 4096))
+            try db.query("SELECT id, library_id, filename, created_ts, app, version, rendered_size, changed_ts FROM docs "
+                         + "WHERE id > ?1\(filter) ORDER BY id LIMIT ?3",
+                         [.int(afterID), library.map { .int($0) } ?? .null, .int(Int64(limit))]) { row in
+                let summary = EntitySummary(id: row.int(0), libraryID: row.int(1), filename: row.text(2) ?? "",
+                                            createdAt: row.int(3), app: row.text(4), version: row.text(5) ?? "")
+                let rendering = row.isNull(6) ? nil : RecordedRendering(size: Int(row.int(6)), changedAt: row.int(7))
+                page.append(ListedDocument(summary: summary, rendering: rendering))
+            }
+            return page
         }
     }
 

@@ -21,6 +21,13 @@ public enum DocumentRenderer {
         return sink.bytes
     }
 
+    /// The rendering's size in bytes, without holding it (given to the index as its `RenderedSizer`).
+    public static func size(_ entity: Entity, library: Library?) -> Int {
+        var sink = CountingSink()
+        render(entity, library: library, into: &sink)
+        return sink.count
+    }
+
     /// Streams the rendering into `sink` piece by piece, so that the daemon never holds a large
     /// document's rendering whole (`ChunkWriter` cuts it into cache chunks as it goes).
     public static func render(_ entity: Entity, library: Library?, into sink: inout some TextSink) {

@@ -33,6 +33,9 @@ public final class InstrumentedStore: DocumentStore {
     public func entitySummaries(afterID: Int64, library: Int64?, limit: Int) throws -> [EntitySummary] {
         try timed { try base.entitySummaries(afterID: afterID, library: library, limit: limit) }
     }
+    public func listing(afterID: Int64, library: Int64?, limit: Int) throws -> [ListedDocument] {
+        try timed("list") { try base.listing(afterID: afterID, library: library, limit: limit) }
+    }
     public func entitySummary(id: Int64) throws -> EntitySummary? { try timed { try base.entitySummary(id: id) } }
     public func entities(ids: [Int64]) throws -> [Entity] { try timed { try base.entities(ids: ids) } }
     public func entityCount(library: Int64?) throws -> Int { try timed { try base.entityCount(library: library) } }

@@ -5,10 +5,13 @@ import Synchronization
 
 /// Settings of the file tree that a user may want to change.
 public struct TreeOptions: Sendable {
-    /// How long the kernel may cache a name → inode answer. Never 0: that makes every `ls` a lookup storm.
-    public var entryTimeout: Double = 1
-    /// How long the kernel may cache attributes.
-    public var attributeTimeout: Double = 1
+    /// How long the kernel may cache a name → inode answer. Never 0: that makes every `ls` a lookup
+    /// storm. Long, because change events invalidate what changed explicitly (`notifyKernel`), and a
+    /// stale name still resolves (any `<id>-….md` does); a `grep -r` that looks up each name again
+    /// runs at a fraction of tmpfs speed.
+    public var entryTimeout: Double = 60
+    /// How long the kernel may cache attributes (status files: never; see `attributeTimeout(for:)`).
+    public var attributeTimeout: Double = 60
     /// How long a query's result list is reused before it is recomputed (an event drops it sooner).
     public var searchTTL: TimeInterval = CacheConfiguration().searchTTL
     public var uid: UInt32 = 0
@@ -185,7 +188,7 @@ public final class RecallFileSystem: Sendable {
             return bytes[start..<min(bytes.count, start + size)]
         case .document(let id, let info, let stash)?:
             return try answer("read", describe(Node.document(id).inode)) {
-                try documentFiles.readDocument(id: id, info: info, offset: Int(offset), size: size, stash: stash)[...]
+                try documentFiles.readDocument(id: id, info: info, offset: Int(offset), size: size, stash: stash)
             }
         default:
             throw FSError(EBADF)
@@ -212,6 +215,8 @@ extension RecallFileSystem {
     /// The tree's own state, as plain data, for the status files.
     public struct Report: Sendable {
         public var openHandles: Int
+        /// Documents rendered whole since the mount (see `DocumentFiles.renders`).
+        public var renders: Int
         public var savedQueries: Int
         public var resultListBytes: Int
         public var openFileChunkBytes: Int
@@ -219,7 +224,7 @@ extension RecallFileSystem {
     }
 
     public var report: Report {
-        Report(openHandles: handles.count, savedQueries: queries.listed.count, resultListBytes: queries.resultBytes,
+        Report(openHandles: handles.count, renders: documentFiles.renders, savedQueries: queries.listed.count, resultListBytes: queries.resultBytes,
                openFileChunkBytes: documentFiles.stashTotal.used, saveProblem: queries.saveProblem)
     }
 }

@@ -5,6 +5,13 @@ public protocol TextSink {
     mutating func write(_ text: String)
 }
 
+/// Counts a rendering's bytes without keeping them (the size the index records).
+public struct CountingSink: TextSink {
+    public var count = 0
+    public init() {}
+    public mutating func write(_ text: String) { count += text.utf8.count }
+}
+
 /// Collects a rendering whole.
 public struct ByteSink: TextSink {
     public var bytes: [UInt8] = []

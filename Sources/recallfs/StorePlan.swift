@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Store
+import Tree
 
 /// Which stores a mount uses and whether they can be reached: Pensieve's API first (unless `--no-api`),
 /// its SQLite database as the fallback. Checked before mounting, so that a mount with neither fails
@@ -77,7 +78,9 @@ struct StorePlan {
             var local: PensieveSQLiteStore?
             var index: SearchIndex?
             if databaseProblem == nil {
-                index = try SearchIndex(path: cacheDir + "/index.sqlite", source: databasePath, readyWait: indexWait)
+                // The index records each rendering's size as it indexes, so `ls -l` renders nothing.
+                index = try SearchIndex(path: cacheDir + "/index.sqlite", source: databasePath, readyWait: indexWait,
+                                        sizer: { entity, library in DocumentRenderer.size(entity, library: library) })
                 local = try PensieveSQLiteStore(path: databasePath, index: index)
             }
             let saved = try SavedQueries(path: cacheDir + "/index.sqlite", capacity: maxSavedQueries)

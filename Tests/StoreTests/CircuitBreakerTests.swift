@@ -1,6 +1,7 @@
 import Foundation
 @testable import Store
 import Testing
+import TestSupport
 
 private struct Boom: Error, Equatable { var code: Int }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Store
+import TestSupport
 import Testing
 
 /// Each transition of the circuit's state machine on its own, as a value (no lock, no threads).

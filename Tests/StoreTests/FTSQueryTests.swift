@@ -1,5 +1,6 @@
 import Foundation
 import Store
+import TestSupport
 import Testing
 
 /// An FTS5 table configured like `SearchIndex`'s, in a temporary database.

@@ -87,6 +87,17 @@ private func operations() -> [(name: String, failover: (FailoverStore) throws ->
 ] }
 
 @Suite struct FailoverStoreTests {
+    @Test func listingsComeFromTheBuiltIndexNotTheAPI() throws {
+        // Offset paging through the API is quadratic on the server over a million entities.
+        let rig = try FailoverRig(budget: 2)
+        let before = rig.api.calls
+        let listed = try rig.store.listing(afterID: 0, library: nil, limit: 10)
+        #expect(listed.map(\.summary.id) == rig.localIDs)
+        #expect(rig.api.calls == before)
+        #expect(rig.store.stats.localRequests == 1)
+        #expect(rig.store.backendName == "api")  // by design, not a failover: documents still come from the API
+    }
+
     @Test func healthyAPIAnswersEverything() throws {
         let rig = try FailoverRig(budget: 10)
         #expect(try rig.store.libraries() == FailoverRig.apiLibraries)

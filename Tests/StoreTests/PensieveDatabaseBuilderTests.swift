@@ -1,5 +1,6 @@
 import Foundation
 import Store
+import TestSupport
 import Testing
 
 private let old = Date(timeIntervalSince1970: 1_700_000_000)  // 2023-11-14T22:13:20Z

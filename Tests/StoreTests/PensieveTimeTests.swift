@@ -1,4 +1,5 @@
 import Store
+import TestSupport
 import Testing
 
 private let jan15 = Int64(1_768_469_400)  // 2026-01-15T09:30:00Z (date -u -d … +%s)

@@ -2,16 +2,16 @@ import Foundation
 import Store
 
 /// A directory under the system temp dir, removed when released.
-final class TempDirectory {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("recallfs-store-\(UUID().uuidString)")
-    init() throws { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
+public final class TempDirectory {
+    public let url = FileManager.default.temporaryDirectory.appendingPathComponent("recallfs-test-\(UUID().uuidString)")
+    public init() throws { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
     deinit { try? FileManager.default.removeItem(at: url) }
 
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+    public func path(_ name: String) -> String { url.appendingPathComponent(name).path }
 
     /// Writes `text` to `name` (creating parent folders), optionally with a given modification time.
     @discardableResult
-    func write(_ name: String, _ text: String, modified: Date? = nil) throws -> String {
+    public func write(_ name: String, _ text: String, modified: Date? = nil) throws -> String {
         let file = url.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(text.utf8).write(to: file)
@@ -21,21 +21,24 @@ final class TempDirectory {
 }
 
 /// One metadata row to insert: key, value, and the data type as the database spells it.
-struct Meta {
-    var key: String
-    var value: String
-    var type = "TEXT_DATA"
-    var source: String? = "test"
+public struct Meta {
+    public var key: String
+    public var value: String
+    public var type = "TEXT_DATA"
+    public var source: String? = "test"
+    public init(key: String, value: String, type: String = "TEXT_DATA", source: String? = "test") {
+        self.key = key; self.value = value; self.type = type; self.source = source
+    }
 }
 
 /// A Pensieve-format database: the schema comes from `PensieveDatabaseBuilder` (which writes Pensieve's
 /// real schema and a `notes` library), and test rows are inserted with plain SQL.
-final class PensieveFixture {
-    let temp: TempDirectory
-    let path: String
-    let db: SQLiteConnection
+public final class PensieveFixture {
+    public let temp: TempDirectory
+    public let path: String
+    public let db: SQLiteConnection
 
-    init() throws {
+    public init() throws {
         temp = try TempDirectory()
         path = temp.path("database.db")
         let empty = temp.path("empty")
@@ -45,7 +48,7 @@ final class PensieveFixture {
     }
 
     @discardableResult
-    func addLibrary(_ name: String, kind: String = "record") throws -> Int64 {
+    public func addLibrary(_ name: String, kind: String = "record") throws -> Int64 {
         try db.query("INSERT INTO libraries(name, kind) VALUES (?, ?)", [.text(name), .text(kind)])
         let id = try db.scalarInt("SELECT id FROM libraries WHERE name = ?", [.text(name)])!
         try db.query("""
@@ -57,7 +60,7 @@ final class PensieveFixture {
 
     /// Inserts an entity; `app` becomes an `active_app` metadata entry (first), as Pensieve writes it.
     @discardableResult
-    func addEntity(library: Int64, filepath: String, created: String, fileType: String = "png", group: String = "image",
+    public func addEntity(library: Int64, filepath: String, created: String, fileType: String = "png", group: String = "image",
                    size: Int64 = 1234, app: String? = nil, metadata: [Meta] = [], tags: [String] = [],
                    updated: String = "2026-03-01 00:00:00") throws -> Int64 {
         let folder = try db.scalarInt("SELECT id FROM folders WHERE library_id = ? ORDER BY id LIMIT 1", [.int(library)])!
@@ -75,7 +78,7 @@ final class PensieveFixture {
         return id
     }
 
-    func addMetadata(_ entity: Int64, _ entry: Meta, updated: String = "2026-03-01 00:00:00") throws {
+    public func addMetadata(_ entity: Int64, _ entry: Meta, updated: String = "2026-03-01 00:00:00") throws {
         try db.query("""
             INSERT INTO metadata_entries(entity_id, "key", value, source_type, source, data_type, updated_at)
             VALUES (?, ?, ?, 'PLUGIN_GENERATED', ?, ?, ?)
@@ -83,7 +86,7 @@ final class PensieveFixture {
                   .text(entry.type), .text(updated)])
     }
 
-    func addTag(_ entity: Int64, _ name: String) throws {
+    public func addTag(_ entity: Int64, _ name: String) throws {
         if try db.scalarInt("SELECT id FROM tags WHERE name = ?", [.text(name)]) == nil {
             try db.query("INSERT INTO tags(name) VALUES (?)", [.text(name)])
         }
@@ -92,30 +95,30 @@ final class PensieveFixture {
     }
 
     /// Changes one metadata value and its `updated_at`, as a Pensieve plugin re-run would.
-    func setMetadata(_ entity: Int64, key: String, value: String, updated: String) throws {
+    public func setMetadata(_ entity: Int64, key: String, value: String, updated: String) throws {
         try db.query("UPDATE metadata_entries SET value = ?, updated_at = ? WHERE entity_id = ? AND \"key\" = ?",
                      [.text(value), .text(updated), .int(entity), .text(key)])
     }
 
-    func deleteEntity(_ id: Int64) throws {
+    public func deleteEntity(_ id: Int64) throws {
         for table in ["metadata_entries", "entity_tags"] {
             try db.query("DELETE FROM \(table) WHERE entity_id = ?", [.int(id)])
         }
         try db.query("DELETE FROM entities WHERE id = ?", [.int(id)])
     }
 
-    func openStore(index: SearchIndex? = nil) throws -> PensieveSQLiteStore {
+    public func openStore(index: SearchIndex? = nil) throws -> PensieveSQLiteStore {
         try PensieveSQLiteStore(path: path, index: index)
     }
 }
 
 /// The reason of a `StoreError` of the given kind, or nil when `error` is something else.
-func unavailableReason(_ error: (any Error)?) -> String? {
+public func unavailableReason(_ error: (any Error)?) -> String? {
     if case .unavailable(let reason)? = error as? StoreError { return reason }
     return nil
 }
 
-func invalidReason(_ error: (any Error)?) -> String? {
+public func invalidReason(_ error: (any Error)?) -> String? {
     if case .invalid(let reason)? = error as? StoreError { return reason }
     return nil
 }
