@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 
 /// One change to the document set, as the event processor reports it.
@@ -35,15 +36,29 @@ public struct IndexChangeFeed: ChangeFeed {
     }
 }
 
-/// Changes seen through the API, cheaply: per folder, each poll reads the newest ids and the most
-/// recently scanned entities (one call each) and compares the folder's `X-Total-Count`; only when the
-/// count does not add up (something was deleted) is the folder listed in full.
+/// Changes seen through the API, for mounts without a readable database (with one, `IndexChangeFeed`
+/// sees every change from the database itself, and this feed is not used). Per folder, each poll
+/// reads the newest captures and the most recently scanned ones (one call each, `window` entities),
+/// and compares the folder's `X-Total-Count`. It never walks a whole folder: offset paging over a
+/// million entities is quadratic on Pensieve's server, and holding every version would grow with the
+/// database. What it remembers is bounded (the versions it saw in the last windows).
+///
+/// What it sees: new captures, updates of recently scanned entities, and removals among the newest
+/// `window` (a deleted capture is nearly always a recent one). A removal further back shows up when
+/// cached answers expire (`--cache-ttl`); the total tells it happened, and the log says so.
 public final class APIChangeFeed: ChangeFeed {
     public let name = "api"
     let api: PensieveAPIStore
     static let window = 100
-    struct FolderState { var versions: [Int64: String] }
+    struct FolderState {
+        var total: Int
+        /// Versions of the entities in the last two windows, by id.
+        var versions: [Int64: String]
+        /// Ids of the last newest-first window, in order.
+        var newest: [Int64]
+    }
     private let state = Mutex<[String: FolderState]?>(nil)
+    private let logger = Logger(label: "recallfs.events")
 
     public init(api: PensieveAPIStore) { self.api = api }
 
@@ -54,30 +69,21 @@ public final class APIChangeFeed: ChangeFeed {
         var events: [ChangeEvent] = []
         for folder in folders {
             let key = "\(folder.library)/\(folder.id)"
-            guard let previous = known?[key] else {
-                next[key] = FolderState(versions: try fullScan(folder))
-                continue
-            }
-            var versions = previous.versions
             let newest = try api.folderHead(folder, orderBy: "id:desc", limit: Self.window)
             let scanned = try api.folderHead(folder, orderBy: "last_scan_at:desc", limit: Self.window)
-            for entity in newest.entities + scanned.entities {
-                let old = versions[entity.id]
-                guard old != entity.summary.version else { continue }
-                versions[entity.id] = entity.summary.version
-                events.append(ChangeEvent(kind: old == nil ? .added : .updated, id: entity.id, source: name))
+            var versions: [Int64: String] = [:]
+            for entity in newest.entities + scanned.entities { versions[entity.id] = entity.summary.version }
+            let current = FolderState(total: newest.total, versions: versions, newest: newest.entities.map(\.id))
+            next[key] = current
+            guard let previous = known?[key] else { continue }  // the first poll sets the baseline
+            let changes = Self.changes(from: previous, to: current, source: name)
+            events += changes
+            let added = changes.filter { $0.kind == .added }.count, removed = changes.filter { $0.kind == .removed }.count
+            if current.total < previous.total + added - removed {
+                logger.info("folder \(key): \(previous.total + added - removed - current.total) entities removed beyond the newest \(Self.window); they leave cached answers within --cache-ttl")
             }
-            if newest.total != versions.count {  // deletions, or more new entities than one window
-                let fresh = try fullScan(folder)
-                for (id, version) in fresh where versions[id] != version {
-                    events.append(ChangeEvent(kind: versions[id] == nil ? .added : .updated, id: id, source: name))
-                }
-                for id in versions.keys where fresh[id] == nil { events.append(ChangeEvent(kind: .removed, id: id, source: name)) }
-                versions = fresh
-            }
-            next[key] = FolderState(versions: versions)
         }
-        if let known {  // a folder that disappeared took its entities with it
+        if let known {  // a folder that disappeared took its (known) entities with it
             for (key, folder) in known where next[key] == nil {
                 events += folder.versions.keys.map { ChangeEvent(kind: .removed, id: $0, source: name) }
             }
@@ -86,14 +92,24 @@ public final class APIChangeFeed: ChangeFeed {
         return events
     }
 
-    private func fullScan(_ folder: PensieveAPIStore.Folder) throws -> [Int64: String] {
-        var versions: [Int64: String] = [:]
-        var offset = 0
-        while true {
-            let page = try api.folderHead(folder, orderBy: "id:asc", limit: PensieveAPIStore.pageSize, offset: offset)
-            for entity in page.entities { versions[entity.id] = entity.summary.version }
-            offset += page.entities.count
-            if page.entities.isEmpty || offset >= page.total { return versions }
+    /// Events between two polls of one folder: ids above the previous newest are added; a known id
+    /// with another version is updated; an id of the previous newest window that is gone from the
+    /// current one, though newer than its oldest, was removed.
+    static func changes(from previous: FolderState, to current: FolderState, source: String) -> [ChangeEvent] {
+        var events: [ChangeEvent] = []
+        let previousMax = previous.newest.first ?? Int64.min
+        for (id, version) in current.versions.sorted(by: { $0.key < $1.key }) {
+            if let old = previous.versions[id] {
+                if old != version { events.append(ChangeEvent(kind: .updated, id: id, source: source)) }
+            } else {
+                events.append(ChangeEvent(kind: id > previousMax ? .added : .updated, id: id, source: source))
+            }
         }
+        let currentNewest = Set(current.newest)
+        let floor = current.newest.count < window ? Int64.min : (current.newest.last ?? Int64.min)
+        for id in previous.newest where id > floor && !currentNewest.contains(id) {
+            events.append(ChangeEvent(kind: .removed, id: id, source: source))
+        }
+        return events
     }
 }

@@ -9,8 +9,10 @@ public enum FTSQuery {
     /// nil when no term has a character that the tokenizer keeps (then there is nothing to match).
     public static func expression(words: [String], phrases: [String]) -> String? {
         var parts: [String] = []
-        for word in words where hasTokenCharacter(word) { parts.append(quote(word) + "*") }
-        for phrase in phrases where hasTokenCharacter(phrase) { parts.append(quote(phrase)) }
+        // CJK characters are tokens of their own in the index (see `CJKText`): a CJK word is the
+        // phrase of its characters.
+        for word in words where hasTokenCharacter(word) { parts.append(quote(CJKText.spaced(word)) + "*") }
+        for phrase in phrases where hasTokenCharacter(phrase) { parts.append(quote(CJKText.spaced(phrase))) }
         return parts.isEmpty ? nil : parts.joined(separator: " ")
     }
 

@@ -25,6 +25,22 @@ public enum OCRText {
         else { return nil }
         return String(decoding: pretty, as: UTF8.self)
     }
+
+    /// Whether a value is shown (and so indexed) as decoded, pretty-printed JSON when it parses as a
+    /// JSON object or array: `ocr_result` in any other shape than the OCR list, JSON-typed values,
+    /// and model output (`structured_vlm*`, `*_result`, source `vlm`). Raw JSON would show `\u00e9`
+    /// where the text says `é`, and neither `grep` nor search would find the word.
+    public static func showsAsJSON(_ entry: MetadataEntry) -> Bool {
+        entry.key == "ocr_result" || entry.dataType == "json" || entry.key.hasPrefix("structured_vlm")
+            || entry.key.hasSuffix("_result") || entry.source == "vlm"
+    }
+
+    /// The text of a value as the document file shows it (the OCR lines joined by spaces), for the index.
+    public static func searchable(_ entry: MetadataEntry) -> String {
+        if entry.key == "ocr_result", let lines = lines(entry.value) { return lines.joined(separator: " ") }
+        if showsAsJSON(entry), let pretty = prettyJSON(entry.value) { return pretty }
+        return entry.value
+    }
 }
 
 /// The text that Pensieve puts in its FTS row for an entity (`SqliteSearchProvider.prepare_fts_data`),
@@ -33,28 +49,22 @@ public struct FlattenedText: Sendable, Equatable {
     public var filepath: String
     /// Tag names joined with ", ".
     public var tags: String
-    /// `key: value` lines; `ocr_result` becomes the space-joined text of its first 4096 boxes.
+    /// `key: value` lines, each value as the file shows it (`OCRText.searchable`): every OCR box,
+    /// JSON decoded. CJK characters are spaced apart (see `CJKText`).
     public var metadata: String
 
     public init(_ entity: Entity) {
-        filepath = entity.filepath
-        tags = entity.tags.joined(separator: ", ")
-        metadata = entity.metadata.map { entry in
-            var value = entry.value
-            if entry.key == "ocr_result" {
-                if let lines = OCRText.lines(entry.value, limit: 4096) {
-                    value = lines.joined(separator: " ")
-                } else if let pretty = OCRText.prettyJSON(entry.value) {
-                    value = pretty
-                }
-            }
-            // Like Pensieve's cap of 4096 OCR boxes: the index keeps the first MiB of each value, so
-            // indexing a huge document does not need several copies of it in memory.
+        filepath = CJKText.spaced(entity.filepath)
+        tags = CJKText.spaced(entity.tags.joined(separator: ", "))
+        metadata = CJKText.spaced(entity.metadata.map { entry in
+            var value = OCRText.searchable(entry)
+            // Far above any real capture (a screen of OCR is tens of KB): only a pathological value is
+            // cut, so that indexing it does not need several copies of it in memory.
             if value.utf8.count > Self.valueCap { value = String(decoding: value.utf8.prefix(Self.valueCap), as: UTF8.self) }
             return "\(entry.key): \(value)"
-        }.joined(separator: "\n")
+        }.joined(separator: "\n"))
     }
 
-    /// Bytes of one metadata value that are indexed.
-    public static let valueCap = 1 << 20
+    /// Bytes of one metadata value that are indexed (16 MiB).
+    public static let valueCap = 16 << 20
 }

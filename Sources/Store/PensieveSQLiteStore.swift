@@ -162,6 +162,35 @@ public final class PensieveSQLiteStore: DocumentStore {
         }
     }
 
+    /// Ids only, in order: finding removed entities without reading their rows.
+    public func entityIDs(afterID: Int64, limit: Int) throws -> [Int64] {
+        try read { db in
+            var ids: [Int64] = []
+            ids.reserveCapacity(limit)
+            try db.query("SELECT id FROM entities WHERE id > ? ORDER BY id LIMIT ?", [.int(afterID), .int(Int64(limit))]) { ids.append($0.int(0)) }
+            return ids
+        }
+    }
+
+    /// What a sync needs to know of the database file without reading it: which file it is, and
+    /// whether anything was committed since (a commit changes the file or its `-wal`: size or mtime).
+    public struct ChangeToken: Sendable, Equatable {
+        public var file: String
+        public var content: String
+    }
+
+    /// The database's change token now, or nil if the file cannot be seen.
+    public func changeToken() -> ChangeToken? {
+        func stamp(_ path: String) -> (String, String)? {
+            var st = stat()
+            guard stat(path, &st) == 0 else { return nil }
+            return ("\(st.st_dev):\(st.st_ino)", "\(st.st_size):\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)")
+        }
+        guard let main = stamp(path) else { return nil }
+        let wal = stamp(path + "-wal")
+        return ChangeToken(file: main.0, content: main.1 + "|" + (wal.map { $0.0 + ":" + $0.1 } ?? "-"))
+    }
+
     public func entityCount(library: Int64?) throws -> Int {
         try read { db in
             let count = library == nil

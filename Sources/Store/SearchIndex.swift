@@ -15,10 +15,12 @@ public final class SearchIndex: Sendable {
     static let batchSize = 1_000
 
     public let path: String
-    private let writer: Mutex<SQLiteConnection>
-    private let readers: SQLiteConnectionPool
-    private let state = Mutex(SyncState())
-    private let logger = Logger(label: "recallfs.index")
+    let writer: Mutex<SQLiteConnection>
+    let readers: SQLiteConnectionPool
+    let state = Mutex(SyncState())
+    /// Where the incremental sync stands (see `SearchIndex+Sync.swift`).
+    let progress = Mutex(SyncProgress())
+    let logger = Logger(label: "recallfs.index")
 
     /// What the last synchronisation did, for `.status/health.json`.
     public struct SyncState: Sendable, Equatable {
@@ -44,7 +46,7 @@ public final class SearchIndex: Sendable {
 
     /// The bytes of entity text one sync batch may hold: lowered by the daemon to a share of its memory
     /// budget, so that the first build of a large database fits a small container.
-    private let batchBound = Mutex(EntityBatches.batchBytes)
+    let batchBound = Mutex(EntityBatches.batchBytes)
     public func setBatchBytes(_ bytes: Int) { batchBound.withLock { $0 = max(1 << 20, min(EntityBatches.batchBytes, bytes)) } }
 
     /// Sizes each indexed entity's rendering (nil: sizes are not recorded, listings carry none).
@@ -106,73 +108,12 @@ public final class SearchIndex: Sendable {
         public var removed: [Int64] = []
     }
 
-    /// Like `synchronize`, and says which ids were added, updated and removed.
-    public func synchronizeReportingChanges(from store: DocumentStore) throws -> SyncChanges {
-        let started = Date()
-        var addedIDs: [Int64] = [], updatedIDs: [Int64] = [], removedIDs: [Int64] = []
-        do {
-            var after: Int64 = 0
-            let libraries = sizer == nil ? [:] : Dictionary(try store.libraries().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-            if !state.withLock({ $0.ready }) {
-                let expected = (try? store.entityCount(library: nil)) ?? 0
-                state.withLock { $0.building = BuildProgress(done: 0, of: expected) }
-            }
-            while true {
-                let batch = try store.entitySummaries(afterID: after, library: nil, limit: Self.batchSize)
-                let upper = batch.count < Self.batchSize ? Int64.max : batch.last!.id
-                let known = try indexedVersions(after: after, through: upper)
-                let present = Set(batch.map(\.id))
-                let changed = batch.filter { known[$0.id] != $0.version }.map(\.id)
-                let gone = known.keys.filter { !present.contains($0) }
-                if !gone.isEmpty {
-                    try apply([], removing: gone, libraries: libraries)
-                    removedIDs += gone
-                }
-                // Batches sized by content: one entity can hold megabytes of text.
-                var pending: [Entity] = []
-                var pendingBytes = 0
-                func flush() throws {
-                    try apply(pending, removing: [], libraries: libraries, known: known)
-                    advance(by: pending.count)
-                    addedIDs += pending.filter { known[$0.id] == nil }.map(\.id)
-                    updatedIDs += pending.filter { known[$0.id] != nil }.map(\.id)
-                    pending.removeAll()
-                    pendingBytes = 0
-                }
-                let batchBytes = batchBound.withLock { $0 }
-                try EntityBatches.forEach(changed, batchBytes: batchBytes, load: store.entities(ids:)) { entity in
-                    pending.append(entity)
-                    pendingBytes += entity.approximateBytes
-                    if pendingBytes >= batchBytes || pending.count >= 256 { try flush() }
-                }
-                try flush()
-                advance(by: batch.count - changed.count)  // the unchanged rows of this batch
-                if upper == Int64.max { break }
-                after = upper
-            }
-            let total = try writer.withLock { db in
-                try db.execute("INSERT OR REPLACE INTO meta VALUES ('synced', '1')")
-                return Int(try db.scalarInt("SELECT count(*) FROM docs") ?? 0)
-            }
-            let synced = state.withLock {
-                $0 = SyncState(ready: true, documents: total, lastSyncAt: Date(),
-                               lastSyncSeconds: Date().timeIntervalSince(started),
-                               added: addedIDs.count, updated: updatedIDs.count, removed: removedIDs.count, lastError: nil)
-                return $0
-            }
-            return SyncChanges(state: synced, added: addedIDs, updated: updatedIDs, removed: removedIDs)
-        } catch {
-            state.withLock { $0.lastError = "\(error)" }
-            throw error
-        }
-    }
-
     /// Counts rows of the first build as done (for `index building (N of M documents)`).
-    private func advance(by count: Int) {
+    func advance(by count: Int) {
         state.withLock { s in s.building = s.building.map { BuildProgress(done: min($0.of, $0.done + count), of: $0.of) } }
     }
 
-    private func indexedVersions(after: Int64, through upper: Int64) throws -> [Int64: String] {
+    func indexedVersions(after: Int64, through upper: Int64) throws -> [Int64: String] {
         try readers.withConnection { db in
             var known: [Int64: String] = [:]
             try db.query("SELECT id, version FROM docs WHERE id > ? AND id <= ?", [.int(after), .int(upper)]) {
@@ -184,7 +125,7 @@ public final class SearchIndex: Sendable {
 
     /// Writes `entities` (replacing what was indexed of them) and drops `gone`, in one transaction.
     /// Only ids in `known` (already indexed) need their old rows deleted: on the first build none do.
-    private func apply(_ entities: [Entity], removing gone: [Int64], libraries: [Int64: Library],
+    func apply(_ entities: [Entity], removing gone: [Int64], libraries: [Int64: Library],
                        known: [Int64: String] = [:]) throws {
         let sized = entities.map { entity in (entity, sizer.map { $0(entity, libraries[entity.summary.libraryID]) }) }
         try writer.withLock { db in

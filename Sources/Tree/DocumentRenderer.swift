@@ -63,17 +63,17 @@ public enum DocumentRenderer {
                 if let lines = OCRText.lines(entry.value) {
                     for line in lines { out += oneLine(line) + "\n" }
                 } else {
-                    out += entry.value + (entry.value.hasSuffix("\n") ? "" : "\n")
+                    out += block(OCRText.prettyJSON(entry.value) ?? entry.value)  // decoded, as indexed
                 }
             } else if entry.key.hasPrefix("structured_vlm") {
                 out += "\n## Structured (\(entry.key))\n"
                 out += structured(entry.value)
             } else if entry.key.hasSuffix("_result") || entry.source == "vlm" {
-                out += "\n## Description (\(entry.key))\n" + block(entry.value)
+                out += "\n## Description (\(entry.key))\n" + block(OCRText.prettyJSON(entry.value) ?? entry.value)
             } else if entry.value.contains("\n") && entry.dataType != "json" {
                 out += "\n## \(entry.key)\n" + block(entry.value)
             } else {
-                let value = entry.dataType == "json" ? (OCRText.prettyJSON(entry.value) ?? entry.value) : entry.value
+                let value = OCRText.showsAsJSON(entry) ? (OCRText.prettyJSON(entry.value) ?? entry.value) : entry.value
                 other.append(value.contains("\n") ? "\(entry.key):\n\(block(value))" : "\(entry.key): \(value)\n")
             }
         }

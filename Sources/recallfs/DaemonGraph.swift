@@ -53,8 +53,12 @@ final class DaemonGraph {
         }
         // Change events: the API's feed and the index sync, into the invalidation chain.
         var feeds: [ChangeFeed] = []
-        if let api = stores.api { feeds.append(APIChangeFeed(api: api)) }
-        if let index = stores.index, let local = stores.failover.local { feeds.append(IndexChangeFeed(index: index, store: local)) }
+        // The database, when readable, sees every change (the API sees only recent ones, cheaply).
+        if let index = stores.index, let local = stores.failover.local {
+            feeds.append(IndexChangeFeed(index: index, store: local))
+        } else if let api = stores.api {
+            feeds.append(APIChangeFeed(api: api))
+        }
         events = EventProcessor(feeds: feeds, tree: tree)
         status.attach(events: events)
         // The kernel mount, last: once it exists, requests queue until `run` serves them.

@@ -4,7 +4,9 @@ import Testing
 import TestSupport
 
 /// Pensieve's `ocr_result` JSON for the given lines.
-func ocrJSON(_ lines: String...) -> String {
+func ocrJSON(_ lines: String...) -> String { ocrJSON(lines) }
+
+func ocrJSON(_ lines: [String]) -> String {
     let boxes = lines.map { ["dt_boxes": [[0, 0], [1, 0], [1, 1], [0, 1]], "rec_txt": $0, "score": 0.9] as [String: Any] }
     return String(decoding: try! JSONSerialization.data(withJSONObject: boxes), as: UTF8.self)
 }

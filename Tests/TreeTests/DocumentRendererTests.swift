@@ -139,3 +139,18 @@ private let ocrJSON = """
         #expect(String(decoding: bytes, as: UTF8.self).contains("note: Café ☕️ 日本 😀\n"))
     }
 }
+
+/// JSON values are shown with their characters decoded, as the index holds them.
+@Suite struct DecodedJSONRenderingTests {
+    @Test func anOCRResultObjectIsShownDecoded() {
+        let entity = Entity(summary: EntitySummary(id: 1, libraryID: 1, filename: "a.png", createdAt: 0, app: nil, version: "v"),
+                            filepath: "/a.png", size: 1, fileType: "png", fileTypeGroup: "image", lastModifiedAt: 0, lastScanAt: 0,
+                            tags: [], metadata: [MetadataEntry(key: "ocr_result", value: #"{"text": "caf\u00e9"}"#, source: "ocr", dataType: "json"),
+                                                 MetadataEntry(key: "vlm_result", value: #"["na\u00efve"]"#, source: "vlm", dataType: "text")])
+        let text = String(decoding: DocumentRenderer.render(entity, library: nil), as: UTF8.self)
+        #expect(text.contains("café"))
+        #expect(text.contains("naïve"))
+        #expect(!text.contains("\\u00e9") && !text.contains("\\u00ef"))
+        #expect(DocumentRenderer.size(entity, library: nil) == text.utf8.count)
+    }
+}
