@@ -3,7 +3,8 @@ import Store
 import TestSupport
 import Testing
 
-/// An FTS5 table configured like `SearchIndex`'s, in a temporary database.
+/// An FTS5 table configured like `SearchIndex`'s, in a temporary database, its text spaced as the
+/// index spaces it (`CJKText`).
 final class FTSTable {
     let temp: TempDirectory
     let db: SQLiteConnection
@@ -17,7 +18,7 @@ final class FTSTable {
             """)
         for (id, filepath, tags, metadata) in rows {
             try db.query("INSERT INTO fts(rowid, filepath, tags, metadata) VALUES (?, ?, ?, ?)",
-                         [.int(id), .text(filepath), .text(tags), .text(metadata)])
+                         [.int(id), .text(CJKText.spaced(filepath)), .text(CJKText.spaced(tags)), .text(CJKText.spaced(metadata))])
         }
     }
 
@@ -129,6 +130,7 @@ private let rows: [(Int64, String, String, String)] = [
         #expect(try table.match(phrases: ["cafe creme"]) == [4])
         #expect(try table.match(words: ["Paris"]) == [4])  // tags column
         #expect(try table.match(words: ["東京"]) == [6])
+        #expect(try table.match(words: ["京"]) == [6])  // inside a run of ideographs, too
         #expect(try table.match(words: ["weekly", "emoji"]) == [6])
     }
 }
