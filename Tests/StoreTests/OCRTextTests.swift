@@ -22,8 +22,6 @@ private func entry(_ key: String, _ value: String, _ type: String = "text") -> M
 @Suite struct OCRTextTests {
     @Test func linesOfTheOCRShape() {
         #expect(OCRText.lines(ocr) == ["Invoice #2026-001", "Total: 1 234,50 €", "Café \"Le Nord\""])
-        #expect(OCRText.lines(ocr, limit: 2) == ["Invoice #2026-001", "Total: 1 234,50 €"])
-        #expect(OCRText.lines(ocr, limit: 0) == [])
         #expect(OCRText.lines("[]") == [])
         #expect(OCRText.lines(#"[{"rec_txt": ""}]"#) == [""])
         #expect(OCRText.lines(#"  [ {"rec_txt":"x","score":1} ]  "#) == ["x"])
@@ -36,11 +34,6 @@ private func entry(_ key: String, _ value: String, _ type: String = "text") -> M
     ])
     func otherShapesAreNil(_ value: String) {
         #expect(OCRText.lines(value) == nil)
-    }
-
-    @Test func limitStopsBeforeABadItem() {
-        // Only the first `limit` items are looked at.
-        #expect(OCRText.lines(#"[{"rec_txt": "a"}, 7]"#, limit: 1) == ["a"])
     }
 
     @Test func prettyJSON() throws {
