@@ -116,7 +116,8 @@ extension SearchIndex {
             try EntityBatches.forEach(changed, batchBytes: batchBytes, load: store.entities(ids:)) { entity in
                 pending.append(entity)
                 pendingBytes += entity.approximateBytes
-                if pendingBytes >= batchBytes || pending.count >= 256 { try flush() }
+                // Fewer, larger transactions: each one writes an FTS5 segment that later merges.
+                if pendingBytes >= batchBytes || pending.count >= 1_000 { try flush() }
             }
             try flush()
             advance(by: batch.count - changed.count)  // the unchanged rows of this batch

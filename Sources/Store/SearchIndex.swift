@@ -127,15 +127,14 @@ public final class SearchIndex: Sendable {
     /// Only ids in `known` (already indexed) need their old rows deleted: on the first build none do.
     func apply(_ entities: [Entity], removing gone: [Int64], libraries: [Int64: Library],
                        known: [Int64: String] = [:]) throws {
-        let sized = entities.map { entity in (entity, sizer.map { $0(entity, libraries[entity.summary.libraryID]) }) }
+        let prepared = prepare(entities, libraries: libraries)
         try writer.withLock { db in
             try db.transaction {
                 for id in gone + entities.map(\.id).filter({ known[$0] != nil }) {
                     try db.query("DELETE FROM fts WHERE rowid = ?", [.int(id)])
                     try db.query("DELETE FROM docs WHERE id = ?", [.int(id)])
                 }
-                for (entity, size) in sized {
-                    let text = FlattenedText(entity)
+                for (entity, text, size) in prepared {
                     try db.query("INSERT INTO fts(rowid, filepath, tags, metadata) VALUES (?, ?, ?, ?)",
                                  [.int(entity.id), .text(text.filepath), .text(text.tags), .text(text.metadata)])
                     try db.query("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
@@ -148,6 +147,25 @@ public final class SearchIndex: Sendable {
                 }
             }
         }
+    }
+
+    /// The text and rendering size of each entity, worked out on two threads: this is most of the
+    /// first build's CPU (OCR JSON decoded twice), and the writer is single-threaded anyway.
+    private func prepare(_ entities: [Entity], libraries: [Int64: Library]) -> [(Entity, FlattenedText, Int?)] {
+        let slices = entities.count >= 64 ? 2 : 1
+        let parts = Mutex([[(Entity, FlattenedText, Int?)]](repeating: [], count: slices))
+        let sizer = self.sizer
+        DispatchQueue.concurrentPerform(iterations: slices) { slice in
+            let range = stride(from: slice, to: entities.count, by: slices)
+            let done = range.map { i in
+                let entity = entities[i]
+                return (entity, FlattenedText(entity), sizer.map { $0(entity, libraries[entity.summary.libraryID]) })
+            }
+            parts.withLock { $0[slice] = done }
+        }
+        let done = parts.withLock { $0 }
+        // Back in the entities' order (slice s holds items s, s + slices, …).
+        return entities.indices.map { done[$0 % slices][$0 / slices] }
     }
 
     /// A page of indexed documents with `id > afterID`, by id, with the recorded size of each
