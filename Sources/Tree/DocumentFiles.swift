@@ -185,9 +185,11 @@ final class DocumentFiles: Sendable {
     /// One page of documents with `id > afterID`; the cookie of a document is its id + 2. The last two
     /// ids of Int64 cannot have a cookie: such entries are reported, not listed. With `plus`, sizes
     /// come from the listing where the index recorded them, else from a cached or new rendering.
-    func page(library: Int64?, board: StatusBoard, afterID: Int64, count: Int, plus: Bool) throws -> [DirectoryEntry] {
+    func page(library: Int64?, board: StatusBoard, afterID: Int64, count: Int, plus: Bool,
+              buffer: ListingBuffer? = nil) throws -> [DirectoryEntry] {
         guard afterID < Int64.max - 2 else { return [] }
-        var listed = try store.listing(afterID: afterID, library: library, limit: count)
+        let fetch = { (after: Int64, limit: Int) in try self.store.listing(afterID: after, library: library, limit: limit) }
+        var listed = try buffer?.take(after: afterID, count: count, fetch: fetch) ?? fetch(afterID, count)
         if let tooLarge = listed.first(where: { $0.summary.id > Int64.max - 2 }) {
             board.record(operation: "readdir", path: "documents/\(tooLarge.summary.id)-…", errno: EIO,
                          reason: "entity id \(tooLarge.summary.id) is too large to be listed (ids up to \(Int64.max - 2) are)")

@@ -11,8 +11,9 @@ final class HandleTable: Sendable {
         case document(id: Int64, info: RenderedInfo, stash: ChunkStash)
         /// A query directory listing, snapshotted at opendir so offsets stay stable while results change.
         case listing([DirectoryEntry])
-        /// A directory listed straight from the store, page by page.
-        case streamed
+        /// A directory listed straight from the store, page by page: `documents/` and libraries keep
+        /// the next entries in a buffer, others nothing.
+        case streamed(ListingBuffer?)
     }
 
     private let state = Mutex((next: UInt64(1), open: [UInt64: Handle]()))

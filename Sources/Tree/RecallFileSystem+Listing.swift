@@ -12,7 +12,10 @@ extension RecallFileSystem {
                 queries.remember(name)  // listed: now a saved query
                 return handles.insert(.listing(entries))
             }
-            return handles.insert(.streamed)
+            switch node {
+            case .documents, .library: return handles.insert(.streamed(ListingBuffer()))
+            default: return handles.insert(.streamed(nil))
+            }
         }
     }
 
@@ -32,8 +35,10 @@ extension RecallFileSystem {
             case .documents, .library:
                 let library: Int64? = if case .library(let id) = node { id } else { nil }
                 let start = dots.filter { $0.cookie > cookie }
+                var buffer: ListingBuffer?
+                if case .streamed(let kept)? = handles.get(handle) { buffer = kept }
                 rest = try documentFiles.page(library: library, board: board, afterID: cookie > 2 ? cookie - 2 : 0,
-                                        count: max(1, count - start.count), plus: plus)
+                                              count: max(1, count - start.count), plus: plus, buffer: buffer)
                 return Array((start + rest).prefix(count))
             case .query:
                 guard case .listing(let entries)? = handles.get(handle) else { throw FSError(EBADF) }

@@ -33,3 +33,18 @@ for _ in $(seq 1 600); do
 done
 assert_eq 1 "$(ls "$M/search/needle" | wc -l)" "search over $N documents finds the one needle"
 assert_eq 1000 "$(ls "$M/search/app:firefox limit:1000" | wc -l)" "limit:1000 over a large library"
+
+# With the index built, a fresh mount lists `ls -l` from it: exact sizes, and no document rendered.
+unmount_fs "$M"
+mount_fs "$M" "$DB" --cache-memory 64M || { fail "remount"; return; }
+metric() { awk -v k="$1" '$1 == k {print $2}' "$M/.status/metrics"; }
+start=$(date +%s.%N)
+assert_eq "$N" "$(ls -l "$M/documents" | grep -c '^-')" "ls -l from the index lists every entity"
+end=$(date +%s.%N)
+assert_eq 0 "$(metric renders_total)" "ls -l over the built index renders no document"
+printf '   from the index: ls -l %.2f s, no rendering\n' "$(echo "$end - $start" | bc)"
+bad=0
+for f in $(ls "$M/documents" | shuf -n 25 --random-source=<(yes)); do
+  [[ "$(stat -c %s "$M/documents/$f")" == "$(cat "$M/documents/$f" | wc -c)" ]] || bad=$((bad + 1))
+done
+assert_eq 0 "$bad" "recorded sizes equal the bytes cat reads (25 sampled)"
