@@ -23,14 +23,21 @@ final class DocumentFiles: Sendable {
     let stashTotal: StashTotal
     /// Version of each document at its last open.
     let openedVersions = Mutex<[Int64: String]>([:])
+    /// When each document's cached rendering was last checked against the store's version. Within
+    /// `verifyInterval` it is trusted without asking the store again (the kernel trusts its own
+    /// attributes and page cache as long; change events drop both sooner), so a `grep -r` that opens
+    /// 200 files does not run 200 version queries.
+    private let verifiedAt = Mutex<[Int64: Date]>([:])
+    let verifyInterval: TimeInterval
     /// Renderings made (whole documents, not rebuilt chunks): `ls -l` over a listing with recorded
     /// sizes makes none, which the scale test checks through `.status/metrics`.
     private let renderCount = Atomic<Int>(0)
     var renders: Int { renderCount.load(ordering: .relaxed) }
 
-    init(store: DocumentStore, tiered: TieredCache) {
+    init(store: DocumentStore, tiered: TieredCache, verifyInterval: TimeInterval = 0) {
         self.store = store
         self.tiered = tiered
+        self.verifyInterval = verifyInterval
         stashTotal = StashTotal(limit: max(4 << 20, tiered.budget / 4))
     }
 
@@ -53,7 +60,25 @@ final class DocumentFiles: Sendable {
     }
 
     /// Forgets what is kept about documents that changed.
-    func invalidate(_ ids: [Int64]) { openedVersions.withLock { versions in for id in ids { versions.removeValue(forKey: id) } } }
+    func invalidate(_ ids: [Int64]) {
+        openedVersions.withLock { versions in for id in ids { versions.removeValue(forKey: id) } }
+        verifiedAt.withLock { verified in for id in ids { verified.removeValue(forKey: id) } }
+    }
+
+    /// The cached rendering of `id` if it was checked against the store less than `verifyInterval` ago.
+    private func recentlyVerified(_ id: Int64) -> RenderedDocument? {
+        guard verifyInterval > 0, let at = verifiedAt.withLock({ $0[id] }), Date().timeIntervalSince(at) < verifyInterval,
+              case .rendered(let info)? = tiered.get(.rendered(id)) else { return nil }
+        return document(info, id: id)
+    }
+
+    private func markVerified(_ id: Int64) {
+        guard verifyInterval > 0 else { return }
+        verifiedAt.withLock { verified in
+            if verified.count >= 100_000 { verified.removeAll(keepingCapacity: true) }  // bounded; a miss only re-checks
+            verified[id] = Date()
+        }
+    }
 
     /// The entity text one batch may hold while documents are sized or listed: a share of the budget.
     var batchBytes: Int { max(1 << 20, min(EntityBatches.batchBytes, tiered.budget / 4)) }
@@ -85,8 +110,11 @@ final class DocumentFiles: Sendable {
 
     /// The current rendering of one document, or nil if the entity does not exist.
     func document(id: Int64) throws -> RenderedDocument? {
+        if let recent = recentlyVerified(id) { return recent }
         guard let summary = try store.entitySummary(id: id) else { return nil }
-        return try documents(for: [summary]).first
+        let document = try documents(for: [summary]).first
+        if document != nil { markVerified(id) }
+        return document
     }
 
     /// Renderings for `summaries`, in order, rendering everything not cached after one store call.
@@ -175,9 +203,8 @@ final class DocumentFiles: Sendable {
     /// `<id>-….md` resolves, not only the listed name: the slug comes from metadata that Pensieve may
     /// write a moment after the entity, so a name read by `ls` just before must still open.
     func entry(named name: String, library: Int64?) throws -> NodeAttributes {
-        guard name.hasSuffix(".md"), let id = FileNaming.documentID(name), let summary = try store.entitySummary(id: id),
-              library == nil || summary.libraryID == library,
-              let document = try documents(for: [summary]).first
+        guard name.hasSuffix(".md"), let id = FileNaming.documentID(name), let document = try document(id: id),
+              library == nil || document.libraryID == library
         else { throw FSError(ENOENT) }
         return document.attributes
     }

@@ -47,7 +47,7 @@ public final class RecallFileSystem: Sendable {
         self.board = board
         self.options = options
         let cache = self.tiered
-        documentFiles = DocumentFiles(store: self.store, tiered: cache)
+        documentFiles = DocumentFiles(store: self.store, tiered: cache, verifyInterval: options.attributeTimeout)
         queries = QueryDirectories(saved: savedQueries, ttl: options.searchTTL, store: self.store, documents: documentFiles,
                                    maxResultBytes: { max(256 << 10, cache.budget / 8) })
     }
