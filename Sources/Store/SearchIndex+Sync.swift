@@ -45,6 +45,7 @@ extension SearchIndex {
             let libraries = sizer == nil ? [:] : Dictionary(try store.libraries().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             if !incremental {
                 if !state.withLock({ $0.ready }) {
+                    changes.firstBuild = true
                     let expected = (try? store.entityCount(library: nil)) ?? 0
                     state.withLock { $0.building = BuildProgress(done: 0, of: expected) }
                 }
@@ -68,7 +69,7 @@ extension SearchIndex {
             self.progress.withLock { $0.verified = true; $0.token = token }
             changes.state = state.withLock {
                 $0 = SyncState(ready: true, documents: total, lastSyncAt: Date(), lastSyncSeconds: Date().timeIntervalSince(started),
-                               added: changes.added.count, updated: changes.updated.count, removed: changes.removed.count, lastError: nil)
+                               added: changes.addedCount, updated: changes.updated.count, removed: changes.removed.count, lastError: nil)
                 return $0
             }
             return changes
@@ -107,7 +108,7 @@ extension SearchIndex {
             func flush() throws {
                 try apply(pending, removing: [], libraries: libraries, known: known)
                 advance(by: pending.count)
-                changes.added += pending.filter { known[$0.id] == nil }.map(\.id)
+                changes.recordAdded(pending.filter { known[$0.id] == nil }.map(\.id))
                 changes.updated += pending.filter { known[$0.id] != nil }.map(\.id)
                 pending.removeAll()
                 pendingBytes = 0

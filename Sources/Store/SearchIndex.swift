@@ -106,6 +106,16 @@ public final class SearchIndex: Sendable {
         public var added: [Int64] = []
         public var updated: [Int64] = []
         public var removed: [Int64] = []
+        /// The first build of an empty index: every entity is new to it, and nothing anyone cached can
+        /// be stale because of it, so its ids are counted, not listed (a million of them would be a
+        /// million change events).
+        public var firstBuild = false
+        var addedCount = 0
+
+        mutating func recordAdded(_ ids: [Int64]) {
+            addedCount += ids.count
+            if !firstBuild { added += ids }
+        }
     }
 
     /// Counts rows of the first build as done (for `index building (N of M documents)`).

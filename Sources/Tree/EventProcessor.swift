@@ -62,7 +62,8 @@ public final class EventProcessor: Sendable {
             s.processed += unique.count
             s.recent = Array((s.recent + unique).suffix(Self.keptEvents))
         }
-        logger.info("events: \(unique.map { "\($0.kind.rawValue) \($0.id)" }.joined(separator: ", "))")
+        let shown = unique.prefix(20).map { "\($0.kind.rawValue) \($0.id)" }.joined(separator: ", ")
+        logger.info("events: \(shown)\(unique.count > 20 ? " and \(unique.count - 20) more" : "")")
         return unique
     }
 
