@@ -67,8 +67,10 @@ public enum PensieveTime {
         var t = time_t(seconds)
         var parts = tm()
         gmtime_r(&t, &parts)
-        var buffer = [CChar](repeating: 0, count: 64)
-        let n = strftime(&buffer, buffer.count, pattern, &parts)
-        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        // A stack buffer: file names format a capture time per listed document.
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+            let n = strftime(buffer.baseAddress!, 64, pattern, &parts)
+            return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress, count: n), as: UTF8.self)
+        }
     }
 }

@@ -1,6 +1,7 @@
 import Store
 import Testing
-import Tree
+@testable import Tree
+import TestSupport
 
 private let jan15 = Int64(1_768_469_400)  // 2026-01-15T09:30:00Z
 
@@ -146,5 +147,17 @@ private func summary(id: Int64 = 42, app: String? = "Firefox", filename: String 
         let name = FileNaming.libraryName(Library(id: 3, name: zalgo, kind: "static"))
         #expect(name.utf8.count <= 255)
         #expect(!name.isEmpty)
+    }
+}
+
+@Suite struct CleanASCIITests {
+    @Test func theASCIIPathAgreesWithTheScalarPath() {
+        var random = LCG(seed: 42)
+        let alphabet = Array(" \t\n\r\u{0B}\u{0C}\u{7F}\u{01}/\\.-_aZ09:()")
+        for _ in 0..<5_000 {
+            let text = String((0..<Int(random.next() % 12)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
+            #expect(FileNaming.cleanASCII(text) == FileNaming.cleanScalars(text), "\(text.debugDescription)")
+        }
+        #expect(FileNaming.cleanASCII("Zürich") == nil)
     }
 }
