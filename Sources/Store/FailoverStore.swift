@@ -195,9 +195,9 @@ public final class FailoverStore: DocumentStore {
             // images; until it is ready, only requests that are image-only by their own filters go to
             // the API, which then answers while the local index is still building.
             let indexReady = local.index?.syncState.ready ?? false
-            let imagesOnly = indexReady && libraryIDs.map { (try? local.onlyImages(libraryIDs: $0)) ?? false } == true
+            let imagesOnly = { indexReady && libraryIDs.map { (try? local.onlyImages(libraryIDs: $0)) ?? false } == true }
             let searchWorks = request.isListMode || state.withLock { $0.apiSearchWorks }
-            if searchWorks, let api, api.canAnswer(request, imagesOnly: imagesOnly) {
+            if searchWorks, let api, api.canAnswer(request, imagesOnly: imagesOnly()) {
                 apiCall = { api in try api.search(request) }
             } else {
                 apiCall = nil

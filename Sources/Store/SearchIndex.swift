@@ -83,6 +83,7 @@ public final class SearchIndex: Sendable {
                 filename TEXT NOT NULL, rendered_size INTEGER, changed_ts INTEGER NOT NULL);
             CREATE INDEX IF NOT EXISTS docs_created ON docs(created_ts);
             CREATE INDEX IF NOT EXISTS docs_library ON docs(library_id, id);
+            CREATE INDEX IF NOT EXISTS docs_type ON docs(type_group, library_id);
             CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(filepath, tags, metadata,
                 tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4');
             """)
@@ -211,7 +212,8 @@ public final class SearchIndex: Sendable {
     public func onlyImages(libraryIDs: [Int64]) throws -> Bool {
         let filter = libraryIDs.isEmpty ? "" : " AND library_id IN (\(libraryIDs.map(String.init).joined(separator: ",")))"
         return try readers.withConnection { db in
-            try db.scalarInt("SELECT count(*) FROM (SELECT 1 FROM docs WHERE type_group != 'image'\(filter) LIMIT 1)") == 0
+            // Two ranges of `docs_type`, not `!=` (which scans a million rows when all are images).
+            try db.scalarInt("SELECT count(*) FROM (SELECT 1 FROM docs WHERE (type_group < 'image' OR type_group > 'image')\(filter) LIMIT 1)") == 0
         }
     }
 
