@@ -61,8 +61,13 @@ public final class SearchIndex: Sendable {
 
     /// Opens or creates the index at `path` for the database identified by `source`.
     /// An index built for another source, or by another schema version, is emptied.
-    public init(path: String, source: String, readyWait: TimeInterval = 60, sizer: RenderedSizer? = nil) throws {
+    /// Matches are ranked by bm25 when there are at most this many, else the most recent this many.
+    public let rankWindow: Int
+
+    public init(path: String, source: String, readyWait: TimeInterval = 60, sizer: RenderedSizer? = nil,
+                rankWindow: Int = 20_000) throws {
         self.path = path
+        self.rankWindow = rankWindow
         self.readyWait = readyWait
         self.sizer = sizer
         let db = try SQLiteConnection(path: path, readOnly: false, create: true)
@@ -246,20 +251,34 @@ public final class SearchIndex: Sendable {
             parameters += types + types
         }
         let whereFilters = filters.map { " AND " + $0 }.joined()
-        let sql: String
-        if let match = FTSQuery.expression(words: request.words, phrases: request.phrases) {
-            sql = "SELECT d.id FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ?\(whereFilters) ORDER BY fts.rank, d.id LIMIT ?"
-            parameters.insert(.text(match), at: 0)
-        } else if request.isListMode {
-            sql = "SELECT d.id FROM docs d WHERE 1\(whereFilters) ORDER BY d.created_ts DESC, d.id DESC LIMIT ?"
-        } else {
-            return []
+        guard let match = FTSQuery.expression(words: request.words, phrases: request.phrases) else {
+            guard request.isListMode else { return [] }
+            let sql = "SELECT d.id FROM docs d WHERE 1\(whereFilters) ORDER BY d.created_ts DESC, d.id DESC LIMIT ?"
+            return try readers.withConnection { db in try Self.ids(db, sql, parameters + [.int(Int64(request.limit))]) }
         }
-        parameters.append(.int(Int64(request.limit)))
         return try readers.withConnection { db in
-            var hits: [SearchHit] = []
-            try db.query(sql, parameters) { hits.append(SearchHit(id: $0.int(0), rank: hits.count + 1)) }
-            return hits
+            // bm25 costs a call per match: over a million captures a common word takes a second or
+            // more. Past `rankWindow` matches, only the most recent `rankWindow` (by id, which follows
+            // capture order) are ranked; counting matches by id is cheap.
+            let window = rankWindow
+            let floor = try db.scalarInt("SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                                         [.text(match), .int(Int64(window))])
+            func ranked(from floor: Int64?) throws -> [SearchHit] {
+                let recent = floor == nil ? "" : " AND fts.rowid >= ?"
+                let sql = "SELECT d.id FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ?\(recent)\(whereFilters) "
+                    + "ORDER BY fts.rank, d.id LIMIT ?"
+                return try Self.ids(db, sql, [.text(match)] + (floor.map { [.int($0)] } ?? []) + parameters + [.int(Int64(request.limit))])
+            }
+            let hits = try ranked(from: floor)
+            // Filters may leave too few of the recent ones: then everything is ranked.
+            return floor != nil && hits.count < request.limit ? try ranked(from: nil) : hits
         }
+    }
+
+
+    private static func ids(_ db: SQLiteConnection, _ sql: String, _ parameters: [SQLValue]) throws -> [SearchHit] {
+        var hits: [SearchHit] = []
+        try db.query(sql, parameters) { hits.append(SearchHit(id: $0.int(0), rank: hits.count + 1)) }
+        return hits
     }
 }
