@@ -159,7 +159,7 @@ public final class FailoverStore: DocumentStore {
     /// server over a million entities) and knows no sizes. Until then, as `entitySummaries`. This is
     /// by design, not a failover, so `.status/backend` keeps naming the store that serves documents.
     public func listing(afterID: Int64, library: Int64?, limit: Int) throws -> [ListedDocument] {
-        if let local, local.index?.syncState.ready == true {
+        if let local, local.index?.isCurrent == true {
             let started = Date()
             let page = try local.listing(afterID: afterID, library: library, limit: limit)
             state.withLock { $0.localRequests += 1; $0.localLatency.add(Date().timeIntervalSince(started)) }

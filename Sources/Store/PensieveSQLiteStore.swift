@@ -142,14 +142,21 @@ public final class PensieveSQLiteStore: DocumentStore {
         }
     }
 
-    /// From the local index once it is built (one table read by id, sizes recorded), else from
-    /// Pensieve's tables. The index is as fresh as its last sync (every `--poll-interval`), which is
-    /// also when the change events that tell the kernel about new entities are sent.
+    /// From the local index once it is built and its last sync worked (one table read by id, sizes
+    /// recorded), with the entities past its newest id read from Pensieve's tables, so a capture made
+    /// since the last sync is listed at once. From Pensieve's tables alone while the index is building
+    /// or cannot be written (a full disk): then it may lag, and listings must not.
     public func listing(afterID: Int64, library: Int64?, limit: Int) throws -> [ListedDocument] {
-        if let index, index.syncState.ready {
-            return try index.listing(afterID: afterID, library: library, limit: limit)
+        guard let index, index.isCurrent else {
+            return try entitySummaries(afterID: afterID, library: library, limit: limit).map { ListedDocument(summary: $0) }
         }
-        return try entitySummaries(afterID: afterID, library: library, limit: limit).map { ListedDocument(summary: $0) }
+        var page = try index.listing(afterID: afterID, library: library, limit: limit)
+        if page.count < limit {
+            let indexedUpTo = try index.newestID()
+            let from = max(afterID, page.last?.summary.id ?? afterID, indexedUpTo)
+            page += try entitySummaries(afterID: from, library: library, limit: limit - page.count).map { ListedDocument(summary: $0) }
+        }
+        return page
     }
 
     public func entitySummary(id: Int64) throws -> EntitySummary? {

@@ -102,6 +102,14 @@ public final class SearchIndex: Sendable {
 
     public var syncState: SyncState { state.withLock { $0 } }
 
+    /// Built, and its last sync worked: it can list documents (see `PensieveSQLiteStore.listing`).
+    public var isCurrent: Bool { state.withLock { $0.ready && $0.lastError == nil } }
+
+    /// The highest indexed id (0 when empty).
+    public func newestID() throws -> Int64 {
+        try readers.withConnection { db in try db.scalarInt("SELECT max(id) FROM docs") } ?? 0
+    }
+
     /// Brings the index up to date with `store`. Safe to call from one thread at a time (the sync loop).
     @discardableResult
     public func synchronize(from store: DocumentStore) throws -> SyncState { try synchronizeReportingChanges(from: store).state }

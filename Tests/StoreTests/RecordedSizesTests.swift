@@ -29,6 +29,12 @@ import TestSupport
         #expect(try store.listing(afterID: a, library: library, limit: 10).map(\.summary.id) == [b])
         #expect(try store.listing(afterID: 0, library: library + 1, limit: 10).isEmpty)
 
+        // A capture made since the sync is listed at once (from Pensieve's tables, without a size).
+        let c = try f.addEntity(library: library, filepath: "/s/c.png", created: "2026-01-12 08:00:00.000000")
+        let withNew = try store.listing(afterID: 0, library: nil, limit: 10)
+        #expect(withNew.map(\.summary.id) == [a, b, c] && withNew.last?.rendering == nil)
+        #expect(try store.listing(afterID: a, library: nil, limit: 1).map(\.summary.id) == [b])
+
         // A changed entity is listed with its new size after the next sync, with its new version.
         try f.setMetadata(a, key: "ocr_result", value: "now much longer than before", updated: "2026-03-02 00:00:00")
         try index.synchronize(from: store)
