@@ -5,13 +5,14 @@ import Synchronization
 /// RecallFS's own FTS5 index of Pensieve's documents, kept in the cache directory.
 ///
 /// It holds the same flattened text that Pensieve indexes (`FlattenedText`), tokenised by FTS5's
-/// built-in `unicode61` (diacritics folded, prefix indexes 2-4), so the daemon never needs Pensieve's
-/// `libsimple` extension. It is brought up to date incrementally: `synchronize` walks Pensieve's
-/// entities by id in batches and re-indexes only rows whose version (updated_at plus metadata and tag
-/// changes) differs, and drops rows that disappeared.
+/// built-in `unicode61` (diacritics folded), so the daemon never needs Pensieve's `libsimple`
+/// extension. Every query word is a prefix; only two-letter prefixes get an index of their own
+/// (`prefix = '2'`): they expand to hundreds of terms, while longer ones expand to few, and indexes
+/// for 3 and 4 letters doubled the build time and the index's size for a few milliseconds per query.
+/// It is brought up to date incrementally (see `SearchIndex+Sync.swift`).
 public final class SearchIndex: Sendable {
     /// Bumped when the layout or the flattening changes: an older index is rebuilt.
-    static let schemaVersion = "2"
+    static let schemaVersion = "3"
     static let batchSize = 1_000
 
     public let path: String
@@ -90,7 +91,7 @@ public final class SearchIndex: Sendable {
             CREATE INDEX IF NOT EXISTS docs_library ON docs(library_id, id);
             CREATE INDEX IF NOT EXISTS docs_type ON docs(type_group, library_id);
             CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(filepath, tags, metadata,
-                tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4');
+                tokenize = 'unicode61 remove_diacritics 2', prefix = '2');
             """)
         try db.query("INSERT OR REPLACE INTO meta VALUES ('schema', ?), ('source', ?)", [.text(Self.schemaVersion), .text(source)])
         let synced = try db.scalarInt("SELECT count(*) FROM meta WHERE key = 'synced'") ?? 0

@@ -14,7 +14,7 @@ final class FTSTable {
         db = try SQLiteConnection(path: temp.path("fts.sqlite"), readOnly: false, create: true)
         try db.execute("""
             CREATE VIRTUAL TABLE fts USING fts5(filepath, tags, metadata,
-                tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4');
+                tokenize = 'unicode61 remove_diacritics 2', prefix = '2');
             """)
         for (id, filepath, tags, metadata) in rows {
             try db.query("INSERT INTO fts(rowid, filepath, tags, metadata) VALUES (?, ?, ?, ?)",

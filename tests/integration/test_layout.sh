@@ -69,7 +69,7 @@ Quarterly budget review
 Marketing spend 42000 EUR" "OCR lines in order"
 assert_contains "$content" "window: Firefox - Quarterly budget review (Google Sheets)" "window title"
 assert_contains "$(cat "$M"/documents/*Editor.md)" "[{not valid json at all: budget" "invalid OCR JSON falls back to raw text"
-assert_contains "$(cat "$M"/documents/*Editor.md)" '{"text": "unexpected shape zebra"}' "non-OCR shape falls back to raw text"
+assert_contains "$(cat "$M"/documents/*Editor.md)" '"text" : "unexpected shape zebra"' "a JSON OCR value of another shape is shown decoded, pretty-printed"
 check "unicode stays in content" grep -q "Zürich 東京" -r "$M/documents"
 check "VLM description rendered" grep -q "## Description (minicpm_v_result)" -r "$M/documents"
 check "structured VLM rendered" grep -q '"title_or_topic" : "Zürich trip"' -r "$M/documents"
