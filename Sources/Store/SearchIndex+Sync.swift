@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Where the incremental sync stands between polls.
 struct SyncProgress: Sendable {
@@ -87,6 +88,9 @@ extension SearchIndex {
               libraries: [Int64: Library], into changes: inout SyncChanges) throws -> Int64? {
         var after = start
         var walked = 0
+        // Each batch is written while the next one is read and prepared.
+        let pipeline = WritePipeline()
+        defer { try? pipeline.drain() }
         while true {
             let asked = min(Self.batchSize, rows.map { max(1, $0 - walked) } ?? Self.batchSize)
             var batch = try store.entitySummaries(afterID: after, library: nil, limit: asked)
@@ -99,14 +103,16 @@ extension SearchIndex {
             let changed = batch.filter { known[$0.id] != $0.version }.map(\.id)
             let gone = known.keys.filter { !present.contains($0) }
             if !gone.isEmpty {
-                try apply([], removing: gone, libraries: libraries)
+                try pipeline.submit { try self.write([], removing: gone, known: [:]) }
                 changes.removed += gone
             }
             // Batches sized by content: one entity can hold megabytes of text.
             var pending: [Entity] = []
             var pendingBytes = 0
             func flush() throws {
-                try apply(pending, removing: [], libraries: libraries, known: known)
+                guard !pending.isEmpty else { return }
+                let prepared = prepare(pending, libraries: libraries)
+                try pipeline.submit { try self.write(prepared, removing: [], known: known) }
                 advance(by: pending.count)
                 changes.recordAdded(pending.filter { known[$0.id] == nil }.map(\.id))
                 changes.updated += pending.filter { known[$0.id] != nil }.map(\.id)
@@ -123,9 +129,9 @@ extension SearchIndex {
             try flush()
             advance(by: batch.count - changed.count)  // the unchanged rows of this batch
             walked += batch.count
-            if atEnd { return nil }
+            if atEnd { try pipeline.drain(); return nil }
             after = upper
-            if let rows, walked >= rows { return after }
+            if let rows, walked >= rows { try pipeline.drain(); return after }
         }
     }
 
@@ -154,5 +160,29 @@ extension SearchIndex {
 
     private func indexedCount() throws -> Int {
         Int(try readers.withConnection { db in try db.scalarInt("SELECT count(*) FROM docs") } ?? 0)
+    }
+}
+
+/// Runs index writes one at a time, in order, on a thread of their own, so that the sync reads and
+/// prepares the next batch meanwhile. Depth one: `submit` waits for the write before it. The first
+/// failure is thrown by the next `submit` or by `drain`.
+final class WritePipeline: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "recallfs-index-writer")
+    private let group = DispatchGroup()
+    private let failure = Mutex<(any Error)?>(nil)
+
+    func submit(_ work: @escaping @Sendable () throws -> Void) throws {
+        try drain()
+        group.enter()
+        queue.async { [self] in
+            defer { group.leave() }
+            do { try work() } catch { failure.withLock { $0 = $0 ?? error } }
+        }
+    }
+
+    /// Waits for the write in flight; throws the first failure.
+    func drain() throws {
+        group.wait()
+        if let error = failure.withLock({ $0 }) { throw error }
     }
 }

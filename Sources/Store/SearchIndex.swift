@@ -152,10 +152,14 @@ public final class SearchIndex: Sendable {
     /// Only ids in `known` (already indexed) need their old rows deleted: on the first build none do.
     func apply(_ entities: [Entity], removing gone: [Int64], libraries: [Int64: Library],
                        known: [Int64: String] = [:]) throws {
-        let prepared = prepare(entities, libraries: libraries)
+        try write(prepare(entities, libraries: libraries), removing: gone, known: known)
+    }
+
+    /// The writing half of `apply`, for entities already prepared.
+    func write(_ prepared: [(Entity, FlattenedText, Int?)], removing gone: [Int64], known: [Int64: String]) throws {
         try writer.withLock { db in
             try db.transaction {
-                for id in gone + entities.map(\.id).filter({ known[$0] != nil }) {
+                for id in gone + prepared.map(\.0.id).filter({ known[$0] != nil }) {
                     try db.query("DELETE FROM fts WHERE rowid = ?", [.int(id)])
                     try db.query("DELETE FROM docs WHERE id = ?", [.int(id)])
                 }
@@ -176,7 +180,7 @@ public final class SearchIndex: Sendable {
 
     /// The text and rendering size of each entity, worked out on two threads: this is most of the
     /// first build's CPU (OCR JSON decoded twice), and the writer is single-threaded anyway.
-    private func prepare(_ entities: [Entity], libraries: [Int64: Library]) -> [(Entity, FlattenedText, Int?)] {
+    func prepare(_ entities: [Entity], libraries: [Int64: Library]) -> [(Entity, FlattenedText, Int?)] {
         let slices = entities.count >= 64 ? 2 : 1
         let parts = Mutex([[(Entity, FlattenedText, Int?)]](repeating: [], count: slices))
         let sizer = self.sizer
