@@ -154,16 +154,21 @@ public final class FailoverStore: DocumentStore {
         return try run("list", api: apiCall, local: { try $0.entitySummaries(afterID: afterID, library: library, limit: limit) })
     }
 
-    /// Pages of `documents/` come from the local index once it is built: it lists by id from one
-    /// table and records each rendering's size, where the API pages with an offset (quadratic on the
-    /// server over a million entities) and knows no sizes. Until then, as `entitySummaries`. This is
-    /// by design, not a failover, so `.status/backend` keeps naming the store that serves documents.
+    /// Pages of `documents/` come from the database whenever it is readable: from the local index
+    /// once it is built (one table read by id, each rendering's size recorded), else from Pensieve's
+    /// tables by id. The API pages with an offset, which is quadratic on Pensieve's server over a
+    /// million entities, and knows no sizes; it lists only when there is no readable database. This
+    /// is by design, not a failover, so `.status/backend` keeps naming the store that serves documents.
     public func listing(afterID: Int64, library: Int64?, limit: Int) throws -> [ListedDocument] {
-        if let local, local.index?.isCurrent == true {
+        if let local, local.index?.isCurrent == true || local.fileProblem == nil {
             let started = Date()
-            let page = try local.listing(afterID: afterID, library: library, limit: limit)
-            state.withLock { $0.localRequests += 1; $0.localLatency.add(Date().timeIntervalSince(started)) }
-            return page
+            do {
+                let page = try local.listing(afterID: afterID, library: library, limit: limit)
+                state.withLock { $0.localRequests += 1; $0.localLatency.add(Date().timeIntervalSince(started)) }
+                return page
+            } catch where api != nil {
+                logger.warning("list: the database failed (\(error)); asking the API")
+            }
         }
         return try entitySummaries(afterID: afterID, library: library, limit: limit).map { ListedDocument(summary: $0) }
     }
