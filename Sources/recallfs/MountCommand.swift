@@ -52,7 +52,7 @@ struct MountCommand: ParsableCommand {
     @Option(name: .customLong("cache-ttl"), help: "Seconds search results and entities are reused (env RECALLFS_CACHE_TTL).")
     var cacheTTL: Double?
 
-    @Option(name: .customLong("attr-timeout"), help: "Seconds the kernel may cache attributes and names (> 0).")
+    @Option(name: .customLong("attr-timeout"), help: "Seconds the kernel may cache attributes and names, and a checked rendering is trusted (> 0, default 60; change events invalidate sooner).")
     var attrTimeout: Double?
 
     @Option(name: .customLong("cache-memory"), help: "Memory tier budget, e.g. 128M (env RECALLFS_CACHE_MEMORY).")
