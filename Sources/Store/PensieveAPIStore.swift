@@ -223,9 +223,16 @@ public final class PensieveAPIStore: DocumentStore {
             for id in ids { if let p = s.prefetched[id], now.timeIntervalSince(p.at) < Self.pageTTL { hits[id] = p.entity } }
             return hits
         }
+        var fetched: [Entity] = []
         for id in Set(ids) where found[id] == nil {
-            if let answer = try request("/api/entities/\(id)") { found[id] = try APIEntityParser.entity(answer.json) }
+            if let answer = try request("/api/entities/\(id)") {
+                let entity = try APIEntityParser.entity(answer.json)
+                found[id] = entity
+                fetched.append(entity)
+            }
         }
+        // A `stat` asks for the summary and the rendering then for the entity: one request, not two.
+        if !fetched.isEmpty { remember(fetched) }
         return ids.compactMap { found[$0] }
     }
 

@@ -87,6 +87,18 @@ private func operations() -> [(name: String, failover: (FailoverStore) throws ->
 ] }
 
 @Suite struct FailoverStoreTests {
+    @Test func bulkReadsComeFromTheDatabase() throws {
+        // The API serves entities one request each: a batch (a query directory's results) would
+        // outlast the time budget, so it is read from the database; a single document tries the API.
+        let rig = try FailoverRig(budget: 2)
+        let before = rig.api.calls
+        let ids = rig.localIDs + (1_000...1_005).map(Int64.init)  // 9 ids, 3 of them exist locally
+        #expect(try rig.store.entities(ids: ids).map(\.id) == rig.localIDs)
+        #expect(rig.api.calls == before)
+        #expect(try rig.store.entities(ids: [101]).map(\.id) == [101])
+        #expect(rig.api.calls == before + 1)
+    }
+
     @Test func listingsComeFromTheBuiltIndexNotTheAPI() throws {
         // Offset paging through the API is quadratic on the server over a million entities.
         let rig = try FailoverRig(budget: 2)
