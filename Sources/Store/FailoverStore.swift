@@ -44,10 +44,18 @@ public final class FailoverStore: DocumentStore {
     }
     private let state = Mutex(Stats())
 
-    public init(api: (any PrimaryStore)?, local: PensieveSQLiteStore?, budget: Double, threshold: Int = 3) {
+    /// Seconds between two comparisons of the API's entity total with the database's (at every health
+    /// check when 0). Pensieve answers a count with a page of 400 entities and a `count(*)`: about
+    /// 1.5 s of its CPU at a million, so a daemon compares every few minutes, not every 30 s.
+    public let countCheckInterval: TimeInterval
+    private let lastCountCheck = Mutex<Date?>(nil)
+
+    public init(api: (any PrimaryStore)?, local: PensieveSQLiteStore?, budget: Double, threshold: Int = 3,
+                countCheckInterval: TimeInterval = 0) {
         self.api = api
         self.local = local
         self.budget = budget
+        self.countCheckInterval = countCheckInterval
         circuit = CircuitBreaker(threshold: threshold)
     }
 
@@ -70,8 +78,13 @@ public final class FailoverStore: DocumentStore {
             let searchWorks = api.probeSearch()
             // The database is counted first: entities only get added through the API meanwhile, so an
             // API total below the database's means the API cannot list some of them.
-            var listingComplete = true
-            if let local, let stored = try? local.entityCount(library: nil),
+            var listingComplete = state.withLock { $0.apiListingComplete }
+            let due = lastCountCheck.withLock { last in
+                guard last.map({ Date().timeIntervalSince($0) >= countCheckInterval }) ?? true else { return false }
+                last = Date()
+                return true
+            }
+            if due, let local, let stored = try? local.entityCount(library: nil),
                let listed = try? RequestDeadline.with(seconds: budget, { try api.entityCount(library: nil) }) {
                 listingComplete = listed >= stored
             }

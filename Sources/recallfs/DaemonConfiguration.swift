@@ -24,6 +24,9 @@ struct DaemonConfiguration {
         var healthInterval: Double = 30
         /// The largest response body accepted (`--api-max-body`).
         var maxBodyBytes = 32 << 20
+        /// Seconds between comparisons of the API's entity total with the database's (each costs
+        /// Pensieve about 1.5 s of CPU at a million entities; see `FailoverStore.countCheckInterval`).
+        var countCheckInterval: Double = 300
     }
 
     struct Index {

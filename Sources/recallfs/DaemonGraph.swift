@@ -25,7 +25,8 @@ final class DaemonGraph {
         self.logger = logger
         // Stores: the API first, the database and our index behind it (the first health check runs here).
         stores = try plan.open(cacheDir: c.cacheDirectory, apiTimeout: c.api.timeout, apiMaxBody: c.api.maxBodyBytes,
-                               maxSavedQueries: c.mount.maxSavedQueries, indexWait: c.index.readyWait, logger: logger)
+                               countCheckInterval: c.api.countCheckInterval, maxSavedQueries: c.mount.maxSavedQueries,
+                               indexWait: c.index.readyWait, logger: logger)
         // Caches and the pressure monitor that sizes them (and the index batches and API bodies) to the limit.
         do {
             tiered = try TieredCache(configuration: c.cache, diskDirectory: c.cacheDirectory + "/blocks")

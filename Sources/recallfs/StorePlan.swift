@@ -72,8 +72,8 @@ struct StorePlan {
     }
 
     /// Opens the stores for serving and runs the first API health check (circuit and search probe).
-    func open(cacheDir: String, apiTimeout: Double, apiMaxBody: Int, maxSavedQueries: Int, indexWait: Double,
-              logger: Logger) throws -> Opened {
+    func open(cacheDir: String, apiTimeout: Double, apiMaxBody: Int, countCheckInterval: Double, maxSavedQueries: Int,
+              indexWait: Double, logger: Logger) throws -> Opened {
         do {
             var local: PensieveSQLiteStore?
             var index: SearchIndex?
@@ -88,7 +88,7 @@ struct StorePlan {
             if let apiURL, let host = URL(string: apiURL)?.host, !Self.isLoopback(host) {
                 logger.warning("using a remote API at \(URLSafety.masked(apiURL)): screen text crosses the network")
             }
-            let failover = FailoverStore(api: api, local: local, budget: apiTimeout)
+            let failover = FailoverStore(api: api, local: local, budget: apiTimeout, countCheckInterval: countCheckInterval)
             failover.checkHealth()
             if api != nil, !failover.circuit.allowsRequests {
                 logger.warning("the API at \(URLSafety.masked(apiURL!)) is not answering; serving from SQLite until it does")
