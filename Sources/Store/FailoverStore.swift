@@ -173,17 +173,28 @@ public final class FailoverStore: DocumentStore {
     /// million entities, and knows no sizes; it lists only when there is no readable database. This
     /// is by design, not a failover, so `.status/backend` keeps naming the store that serves documents.
     public func listing(afterID: Int64, library: Int64?, limit: Int) throws -> [ListedDocument] {
-        if let local, local.index?.isCurrent == true || local.fileProblem == nil {
-            let started = Date()
-            do {
-                let page = try local.listing(afterID: afterID, library: library, limit: limit)
-                state.withLock { $0.localRequests += 1; $0.localLatency.add(Date().timeIntervalSince(started)) }
-                return page
-            } catch where api != nil {
-                logger.warning("list: the database failed (\(error)); asking the API")
-            }
+        if let page = try fromDatabase("list", when: local?.index?.isCurrent == true, {
+            try $0.listing(afterID: afterID, library: library, limit: limit)
+        }) {
+            return page
         }
         return try entitySummaries(afterID: afterID, library: library, limit: limit).map { ListedDocument(summary: $0) }
+    }
+
+    /// A read the database serves by design (not as a failover) while it is readable, or `also` holds:
+    /// nil when there is no readable database, or when it failed and the API can answer instead.
+    private func fromDatabase<T>(_ operation: String, when also: Bool = false,
+                                 _ body: (PensieveSQLiteStore) throws -> T) throws -> T? {
+        guard let local, also || local.fileProblem == nil else { return nil }
+        let started = Date()
+        do {
+            let result = try body(local)
+            state.withLock { $0.localRequests += 1; $0.localLatency.add(Date().timeIntervalSince(started)) }
+            return result
+        } catch where api != nil {
+            logger.warning("\(operation): the database failed (\(error)); asking the API")
+            return nil
+        }
     }
 
     public func entitySummary(id: Int64) throws -> EntitySummary? {
@@ -196,15 +207,8 @@ public final class FailoverStore: DocumentStore {
     static let bulkRead = 8
 
     public func entities(ids: [Int64]) throws -> [Entity] {
-        if ids.count > Self.bulkRead, let local, local.fileProblem == nil {
-            let started = Date()
-            do {
-                let found = try local.entities(ids: ids)
-                state.withLock { $0.localRequests += 1; $0.localLatency.add(Date().timeIntervalSince(started)) }
-                return found
-            } catch where api != nil {
-                logger.warning("entities: the database failed (\(error)); asking the API")
-            }
+        if ids.count > Self.bulkRead, let found = try fromDatabase("entities", { try $0.entities(ids: ids) }) {
+            return found
         }
         return try run("entities", api: { try $0.entities(ids: ids) }, local: { try $0.entities(ids: ids) })
     }

@@ -182,20 +182,17 @@ public final class PensieveSQLiteStore: DocumentStore {
     /// What a sync needs to know of the database file without reading it: which file it is, and
     /// whether anything was committed since (a commit changes the file or its `-wal`: size or mtime).
     public struct ChangeToken: Sendable, Equatable {
-        public var file: String
-        public var content: String
+        let main: FileIdentity
+        let wal: FileIdentity?
+        /// The same file (not one renamed over it), whatever was committed to it.
+        public func isSameFile(as other: ChangeToken?) -> Bool {
+            other.map { $0.main.device == main.device && $0.main.inode == main.inode } ?? false
+        }
     }
 
     /// The database's change token now, or nil if the file cannot be seen.
     public func changeToken() -> ChangeToken? {
-        func stamp(_ path: String) -> (String, String)? {
-            var st = stat()
-            guard stat(path, &st) == 0 else { return nil }
-            return ("\(st.st_dev):\(st.st_ino)", "\(st.st_size):\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)")
-        }
-        guard let main = stamp(path) else { return nil }
-        let wal = stamp(path + "-wal")
-        return ChangeToken(file: main.0, content: main.1 + "|" + (wal.map { $0.0 + ":" + $0.1 } ?? "-"))
+        FileIdentity(path: path).map { ChangeToken(main: $0, wal: FileIdentity(path: path + "-wal")) }
     }
 
     public func entityCount(library: Int64?) throws -> Int {
@@ -270,10 +267,13 @@ struct FileIdentity: Equatable, Sendable {
     var device: UInt64
     var inode: UInt64
     var size: Int64
+    /// Last modification, in nanoseconds (a commit changes it even when the size stays).
+    var modified: Int64
 
     init?(path: String) {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
         device = UInt64(st.st_dev); inode = UInt64(st.st_ino); size = Int64(st.st_size)
+        modified = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
     }
 }

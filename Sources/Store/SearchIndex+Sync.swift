@@ -36,7 +36,7 @@ extension SearchIndex {
             let source = store as? PensieveSQLiteStore
             let token = source?.changeToken()
             let progress = self.progress.withLock { $0 }
-            let sameFile = token != nil && token?.file == progress.token?.file
+            let sameFile = token?.isSameFile(as: progress.token) ?? false
             let incremental = progress.verified && sameFile && state.withLock({ $0.ready })
             if incremental, let token, token == progress.token {
                 state.withLock { $0.lastSyncAt = Date(); $0.lastSyncSeconds = Date().timeIntervalSince(started); $0.added = 0; $0.updated = 0; $0.removed = 0 }
@@ -59,14 +59,13 @@ extension SearchIndex {
                                            libraries: libraries, into: &changes)
                     self.progress.withLock { $0.sweepAfter = reached ?? 0 }
                 }
-                if let source, try indexedCount() > source.entityCount(library: nil) {
-                    try removeVanished(source, into: &changes)
-                }
             }
-            let total = try writer.withLock { db in
-                try db.execute("INSERT OR REPLACE INTO meta VALUES ('synced', '1')")
-                return Int(try db.scalarInt("SELECT count(*) FROM docs") ?? 0)
+            var total = try indexedCount()
+            if incremental, let source, total > (try source.entityCount(library: nil)) {
+                try removeVanished(source, into: &changes)
+                total = try indexedCount()
             }
+            try writer.withLock { db in try db.execute("INSERT OR REPLACE INTO meta VALUES ('synced', '1')") }
             self.progress.withLock { $0.verified = true; $0.token = token }
             changes.state = state.withLock {
                 $0 = SyncState(ready: true, documents: total, lastSyncAt: Date(), lastSyncSeconds: Date().timeIntervalSince(started),

@@ -21,13 +21,18 @@ final class DocumentFiles: Sendable {
     let tiered: TieredCache
     /// Bytes of rebuilt chunks that open documents keep (see `ChunkStash`), under a quarter of the budget.
     let stashTotal: StashTotal
-    /// Version of each document at its last open.
-    let openedVersions = Mutex<[Int64: String]>([:])
-    /// When each document's cached rendering was last checked against the store's version. Within
-    /// `verifyInterval` it is trusted without asking the store again (the kernel trusts its own
-    /// attributes and page cache as long; change events drop both sooner), so a `grep -r` that opens
-    /// 200 files does not run 200 version queries.
-    private let verifiedAt = Mutex<[Int64: Date]>([:])
+    /// What is remembered of a document between requests (bounded; forgetting only costs a re-check).
+    struct Seen {
+        /// Its version at the last open: an unchanged document keeps the kernel's page cache.
+        var openedVersion: String?
+        /// When its cached rendering was last checked against the store's version. Within
+        /// `verifyInterval` it is trusted without asking the store again (the kernel trusts its own
+        /// attributes and page cache as long; change events drop both sooner), so a `grep -r` that
+        /// opens 200 files does not run 200 version queries.
+        var verifiedAt: Date?
+    }
+    private let seen = Mutex<[Int64: Seen]>([:])
+    static let maxSeen = 200_000
     let verifyInterval: TimeInterval
     /// Renderings made (whole documents, not rebuilt chunks): `ls -l` over a listing with recorded
     /// sizes makes none, which the scale test checks through `.status/metrics`.
@@ -52,32 +57,32 @@ final class DocumentFiles: Sendable {
     /// Whether the kernel may keep the page cache of document `id` at this open (same version as at
     /// the last open); remembers `version` for the next.
     func keepsPageCache(_ id: Int64, version: String) -> Bool {
-        openedVersions.withLock { versions in
-            if versions.count > 200_000 { versions.removeAll() }
-            defer { versions[id] = version }
-            return versions[id] == version
+        update(id) { seen in
+            defer { seen.openedVersion = version }
+            return seen.openedVersion == version
         }
     }
 
     /// Forgets what is kept about documents that changed.
-    func invalidate(_ ids: [Int64]) {
-        openedVersions.withLock { versions in for id in ids { versions.removeValue(forKey: id) } }
-        verifiedAt.withLock { verified in for id in ids { verified.removeValue(forKey: id) } }
+    func invalidate(_ ids: [Int64]) { seen.withLock { seen in for id in ids { seen.removeValue(forKey: id) } } }
+
+    private func update<T>(_ id: Int64, _ body: (inout Seen) -> T) -> T {
+        seen.withLock { seen in
+            if seen.count >= Self.maxSeen && seen[id] == nil { seen.removeAll(keepingCapacity: true) }
+            return body(&seen[id, default: Seen()])
+        }
     }
 
     /// The cached rendering of `id` if it was checked against the store less than `verifyInterval` ago.
     private func recentlyVerified(_ id: Int64) -> RenderedDocument? {
-        guard verifyInterval > 0, let at = verifiedAt.withLock({ $0[id] }), Date().timeIntervalSince(at) < verifyInterval,
+        guard verifyInterval > 0, let at = seen.withLock({ $0[id]?.verifiedAt }), Date().timeIntervalSince(at) < verifyInterval,
               case .rendered(let info)? = tiered.get(.rendered(id)) else { return nil }
         return document(info, id: id)
     }
 
     private func markVerified(_ id: Int64) {
         guard verifyInterval > 0 else { return }
-        verifiedAt.withLock { verified in
-            if verified.count >= 100_000 { verified.removeAll(keepingCapacity: true) }  // bounded; a miss only re-checks
-            verified[id] = Date()
-        }
+        update(id) { $0.verifiedAt = Date() }
     }
 
     /// The entity text one batch may hold while documents are sized or listed: a share of the budget.
@@ -139,23 +144,16 @@ final class DocumentFiles: Sendable {
         guard offset < info.size, size > 0 else { return [] }
         let chunk = tiered.configuration.chunkBytes
         let end = min(info.size, offset + size)
-        if offset / chunk == (end - 1) / chunk {
-            let index = offset / chunk
-            guard let bytes = try self.chunk(id: id, info: info, index: index, stash: stash) else { return [] }
-            let from = offset - index * chunk
-            return bytes[min(from, bytes.count)..<min(end - index * chunk, bytes.count)]
-        }
-        var out: [UInt8] = []
-        out.reserveCapacity(end - offset)
+        var parts: [ArraySlice<UInt8>] = []
         var index = offset / chunk
         while index * chunk < end {
             guard let bytes = try self.chunk(id: id, info: info, index: index, stash: stash) else { break }
             let from = max(offset, index * chunk) - index * chunk
             let to = min(end - index * chunk, bytes.count)
-            if from < to { out += bytes[from..<to] }
+            if from < to { parts.append(bytes[from..<to]) }
             index += 1
         }
-        return out[...]
+        return parts.count == 1 ? parts[0] : ArraySlice(parts.joined())
     }
 
     /// Chunks rebuilt at once for a reader: the one asked for and the next few, which the reader is

@@ -21,9 +21,7 @@ final class ListingBuffer: Sendable {
     /// fetched (at least `fetchSize` at a time) with `fetch(after, limit)`.
     func take(after: Int64, count: Int, fetch: (Int64, Int) throws -> [ListedDocument]) throws -> [ListedDocument] {
         if let buffered = state.withLock({ s -> [ListedDocument]? in
-            guard after >= s.from, let last = s.items.last, after < last.summary.id else {
-                return s.complete && after >= s.from && (s.items.last.map { after >= $0.summary.id } ?? true) ? [] : nil
-            }
+            guard after >= s.from else { return nil }
             let start = Self.firstIndex(in: s.items, above: after)
             let slice = s.items[start..<min(s.items.count, start + count)]
             // A page that runs past the buffer's end is fetched whole below, unless nothing follows.

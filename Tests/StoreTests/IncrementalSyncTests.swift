@@ -62,6 +62,6 @@ import TestSupport
         #expect(store.changeToken() == before)
         try f.setMetadata(ids[3], key: "ocr_result", value: "other", updated: "2026-03-05 00:00:00")
         let after = try #require(store.changeToken())
-        #expect(after != before && after.file == before.file)
+        #expect(after != before && after.isSameFile(as: before))
     }
 }
