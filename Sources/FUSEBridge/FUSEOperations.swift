@@ -6,9 +6,11 @@ import Tree
 // exactly one reply. They are global functions because Swift 6 imports C function pointers as
 // `@convention(c)`, which cannot capture context; the context comes from `fuse_req_userdata`.
 
-@inline(__always) private func tree(_ req: fuse_req_t?) -> RecallFileSystem {
-    Unmanaged<FUSEContext>.fromOpaque(fuse_req_userdata(req)!).takeUnretainedValue().tree
+@inline(__always) private func context(_ req: fuse_req_t?) -> FUSEContext {
+    Unmanaged<FUSEContext>.fromOpaque(fuse_req_userdata(req)!).takeUnretainedValue()
 }
+
+@inline(__always) private func tree(_ req: fuse_req_t?) -> RecallFileSystem { context(req).tree }
 
 @inline(__always) private func fail(_ req: fuse_req_t?, _ error: FSError) { fuse_reply_err(req, error.errno) }
 
@@ -37,6 +39,15 @@ func opInit(_ userdata: UnsafeMutableRawPointer?, _ conn: UnsafeMutablePointer<f
     conn.pointee.want |= conn.pointee.capable & wanted
     // Let the kernel decide per listing whether readdirplus pays off (it does for `ls -l`).
     conn.pointee.want |= conn.pointee.capable & UInt32(FUSE_CAP_READDIRPLUS_AUTO)
+    // A status file's new content must reach a reader whose kernel has its old pages: the kernel
+    // drops them when a fresh getattr shows another mtime or size.
+    conn.pointee.want |= conn.pointee.capable & UInt32(FUSE_CAP_AUTO_INVAL_DATA)
+    // With atomic O_TRUNC the kernel would take an open with O_TRUNC as done by the server and empty
+    // its idea of the file; without it, O_TRUNC comes as a setattr, which is EROFS.
+    conn.pointee.want &= ~UInt32(FUSE_CAP_ATOMIC_O_TRUNC)
+    if let userdata, conn.pointee.capable & UInt32(FUSE_CAP_NO_OPEN_SUPPORT) != 0 {
+        Unmanaged<FUSEContext>.fromOpaque(userdata).takeUnretainedValue().opensInKernel.store(true, ordering: .relaxed)
+    }
 }
 
 func opLookup(_ req: fuse_req_t?, _ parent: fuse_ino_t, _ rawName: UnsafePointer<CChar>?) {
@@ -69,8 +80,15 @@ func opOpen(_ req: fuse_req_t?, _ ino: fuse_ino_t, _ fi: UnsafeMutablePointer<fu
     guard let fi else { fuse_reply_err(req, EINVAL); return }
     let accessMode = cfuse_fi_flags(fi) & O_ACCMODE
     let truncating = cfuse_fi_flags(fi) & O_TRUNC != 0
+    let writing = accessMode != O_RDONLY || truncating
+    // ENOSYS tells the kernel to open every file by itself from now on (no open, no release, page
+    // cache kept): reads then come by inode (`fh` 0). A write open is still refused first.
+    if !writing && context(req).opensInKernel.load(ordering: .relaxed) {
+        fuse_reply_err(req, ENOSYS)
+        return
+    }
     do {
-        let opened = try fs.open(ino, writing: accessMode != O_RDONLY || truncating)
+        let opened = try fs.open(ino, writing: writing)
         fi.pointee.fh = opened.handle
         cfuse_fi_set_keep_cache(fi, opened.keepCache ? 1 : 0)
         cfuse_fi_set_direct_io(fi, opened.directIO ? 1 : 0)
@@ -80,15 +98,16 @@ func opOpen(_ req: fuse_req_t?, _ ino: fuse_ino_t, _ fi: UnsafeMutablePointer<fu
 
 func opRead(_ req: fuse_req_t?, _ ino: fuse_ino_t, _ size: Int, _ offset: off_t, _ fi: UnsafeMutablePointer<fuse_file_info>?) {
     let fs = tree(req)
-    guard let fi else { fuse_reply_err(req, EBADF); return }
+    let handle = fi?.pointee.fh ?? 0
     do {
-        let bytes = try fs.read(handle: fi.pointee.fh, offset: Int64(offset), size: size)
+        let bytes = handle == 0 ? try fs.read(inode: ino, offset: Int64(offset), size: size)
+                                : try fs.read(handle: handle, offset: Int64(offset), size: size)
         bytes.withUnsafeBytes { raw in _ = fuse_reply_buf(req, raw.baseAddress?.assumingMemoryBound(to: CChar.self), raw.count) }
     } catch { fail(req, error) }
 }
 
 func opRelease(_ req: fuse_req_t?, _ ino: fuse_ino_t, _ fi: UnsafeMutablePointer<fuse_file_info>?) {
-    if let fi { tree(req).release(handle: fi.pointee.fh) }
+    if let fi, fi.pointee.fh != 0 { tree(req).release(handle: fi.pointee.fh) }
     fuse_reply_err(req, 0)
 }
 
@@ -96,7 +115,10 @@ func opOpendir(_ req: fuse_req_t?, _ ino: fuse_ino_t, _ fi: UnsafeMutablePointer
     let fs = tree(req)
     guard let fi else { fuse_reply_err(req, EINVAL); return }
     do {
-        fi.pointee.fh = try fs.openDirectory(ino)
+        let opened = try fs.openDirectoryForKernel(ino)
+        fi.pointee.fh = opened.handle
+        cfuse_fi_set_cache_readdir(fi, opened.cacheListing ? 1 : 0)
+        cfuse_fi_set_keep_cache(fi, opened.keepCachedListing ? 1 : 0)
         if fuse_reply_open(req, fi) != 0 { fs.releaseDirectory(handle: fi.pointee.fh) }
     } catch { fail(req, error) }
 }

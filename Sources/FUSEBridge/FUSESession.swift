@@ -1,11 +1,15 @@
 import CFuse
 import Foundation
 import Logging
+import Synchronization
 import Tree
 
 /// The context handed to libfuse as userdata: what every callback needs.
 final class FUSEContext: Sendable {
     let tree: RecallFileSystem
+    /// The kernel supports opening files without asking (FUSE_CAP_NO_OPEN_SUPPORT): `open` is then
+    /// answered ENOSYS once, and files are read by inode with their pages cached (see `opOpen`).
+    let opensInKernel = Atomic<Bool>(false)
     init(tree: RecallFileSystem) { self.tree = tree }
 }
 

@@ -14,7 +14,7 @@ enum StatConversion {
         st.st_blocks = blkcnt_t((a.size + 511) / 512)
         st.st_uid = options.uid
         st.st_gid = options.gid
-        st.st_mtim = timespec(tv_sec: Int(a.modified), tv_nsec: 0)
+        st.st_mtim = timespec(tv_sec: Int(a.modified), tv_nsec: Int(a.modifiedNanoseconds))
         st.st_atim = st.st_mtim
         st.st_ctim = timespec(tv_sec: Int(a.changed), tv_nsec: 0)
         return st

@@ -66,6 +66,7 @@ extension SearchIndex {
                 total = try indexedCount()
             }
             try writer.withLock { db in try db.execute("INSERT OR REPLACE INTO meta VALUES ('synced', '1')") }
+            if changes.addedCount + changes.updated.count + changes.removed.count > 0 { truncateWAL() }
             self.progress.withLock { $0.verified = true; $0.token = token }
             changes.state = state.withLock {
                 $0 = SyncState(ready: true, documents: total, lastSyncAt: Date(), lastSyncSeconds: Date().timeIntervalSince(started),

@@ -58,6 +58,9 @@ public final class SearchIndex: Sendable {
     /// At most this many searches wait at once: FUSE has a few worker threads, and status files,
     /// `documents/` and `libraries/` must keep answering while the index builds.
     static let maxWaiters = 2
+    /// Write transactions between two RESTART checkpoints (each holds up to 1,000 documents).
+    static let checkpointEvery = 16
+    let transactionsSinceCheckpoint = Mutex(0)
     private let waiters = Mutex(0)
 
     /// Opens or creates the index at `path` for the database identified by `source`.
@@ -75,6 +78,7 @@ public final class SearchIndex: Sendable {
         try db.execute("""
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = NORMAL;
+            PRAGMA journal_size_limit = 67108864;
             CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS saved_queries(name TEXT PRIMARY KEY, created_at INTEGER NOT NULL);
             """)
@@ -175,7 +179,31 @@ public final class SearchIndex: Sendable {
                     ])
                 }
             }
+            try boundWAL(db)
         }
+    }
+
+    /// Keeps the write-ahead log small while the index is written. SQLite's automatic checkpoint
+    /// copies pages back but cannot start the log over while any reader is active, and a build
+    /// overlaps with its own reads (and with searches) all the time: the log of a million-document
+    /// build grew to 2.7 GB that way, and its `-shm` map with it. Every `checkpointEvery`
+    /// transactions a RESTART checkpoint waits (within the busy timeout) for the readers of the
+    /// moment, so the next writes start at the head of the log; `journal_size_limit` then truncates
+    /// the file.
+    private func boundWAL(_ db: SQLiteConnection) throws {
+        let due = transactionsSinceCheckpoint.withLock { count in
+            count += 1
+            if count < Self.checkpointEvery { return false }
+            count = 0
+            return true
+        }
+        if due { try? db.execute("PRAGMA wal_checkpoint(RESTART)") }
+    }
+
+    /// After a sync that wrote: empties the log and gives its disk space back.
+    func truncateWAL() {
+        writer.withLock { db in try? db.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+        transactionsSinceCheckpoint.withLock { $0 = 0 }
     }
 
     /// The text and rendering size of each entity, worked out on two threads: this is most of the

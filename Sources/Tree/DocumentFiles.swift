@@ -64,7 +64,36 @@ final class DocumentFiles: Sendable {
     }
 
     /// Forgets what is kept about documents that changed.
-    func invalidate(_ ids: [Int64]) { seen.withLock { seen in for id in ids { seen.removeValue(forKey: id) } } }
+    func invalidate(_ ids: [Int64]) {
+        seen.withLock { seen in for id in ids { seen.removeValue(forKey: id) } }
+        let dropped = stashes.withLock { stashes in ids.compactMap { stashes.removeValue(forKey: $0)?.stash } }
+        for stash in dropped { stash.clear() }
+    }
+
+    /// Stashes of documents read by inode (no open, no release: see `RecallFileSystem.read(inode:)`),
+    /// for the few most recently read: readers that stream a document whose chunks no cache tier kept.
+    private let stashes = Mutex<[Int64: (stash: ChunkStash, used: UInt64)]>([:])
+    private let stashClock = Atomic<UInt64>(0)
+    static let maxStashes = 8
+
+    func stash(for id: Int64) -> ChunkStash {
+        let tick = stashClock.add(1, ordering: .relaxed).newValue
+        var evicted: ChunkStash?
+        let stash = stashes.withLock { stashes in
+            if let kept = stashes[id] {
+                stashes[id]!.used = tick
+                return kept.stash
+            }
+            if stashes.count >= Self.maxStashes, let oldest = stashes.min(by: { $0.value.used < $1.value.used }) {
+                evicted = stashes.removeValue(forKey: oldest.key)?.stash
+            }
+            let fresh = ChunkStash(total: stashTotal)
+            stashes[id] = (fresh, tick)
+            return fresh
+        }
+        evicted?.clear()
+        return stash
+    }
 
     private func update<T>(_ id: Int64, _ body: (inout Seen) -> T) -> T {
         seen.withLock { seen in

@@ -97,6 +97,8 @@ public struct NodeAttributes: Equatable, Sendable {
     public var permissions: UInt32
     public var size: Int64
     public var modified: Int64
+    /// The nanoseconds of `modified` (status files, whose content can change within a second).
+    public var modifiedNanoseconds: Int32 = 0
     public var changed: Int64
     public var links: UInt32
 

@@ -41,6 +41,8 @@ final class QueryDirectories: Sendable {
         var saveProblem: (reason: String, at: Date)?
         /// Bumped by `invalidateResults`: a list computed across a change is not kept.
         var generation = 0
+        /// A fingerprint of the listing each query directory last handed to the kernel (see `handOut`).
+        var handedOut: [Int64: Int] = [:]
     }
 
     private let state = Mutex(State())
@@ -181,6 +183,24 @@ final class QueryDirectories: Sendable {
 
     /// Drops every cached result list (after the documents changed); returns what each query slot listed.
     @discardableResult
+    /// Records `entries` as the listing the kernel gets for `slot`; true when it is the same as the
+    /// one it got last time (so the kernel's cached copy of it is still right).
+    func handOut(_ entries: [DirectoryEntry], slot: Int64) -> Bool {
+        var hasher = Hasher()
+        for entry in entries {
+            hasher.combine(entry.name)
+            hasher.combine(entry.attributes.inode)
+            hasher.combine(entry.attributes.size)
+            hasher.combine(entry.attributes.changed)
+        }
+        let fingerprint = hasher.finalize()
+        return state.withLock { s in
+            if s.handedOut.count >= Self.maxSlots && s.handedOut[slot] == nil { s.handedOut.removeAll() }
+            defer { s.handedOut[slot] = fingerprint }
+            return s.handedOut[slot] == fingerprint
+        }
+    }
+
     func invalidateResults() -> [(slot: Int64, entries: [DirectoryEntry])] {
         state.withLock { s in
             let dropped = s.results.compactMap { name, results in s.slots[name].map { ($0, results.entries) } }

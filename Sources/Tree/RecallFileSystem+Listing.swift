@@ -3,18 +3,34 @@ import Store
 
 extension RecallFileSystem {
     /// `opendir`: query directories snapshot their results here, so that offsets stay stable.
-    public func openDirectory(_ inode: UInt64) throws(FSError) -> UInt64 {
+    public func openDirectory(_ inode: UInt64) throws(FSError) -> UInt64 { try openDirectoryForKernel(inode).handle }
+
+    /// What `opendir` answers the kernel: a handle, and whether the kernel may cache the listing.
+    public struct OpenDirectory: Sendable, Equatable {
+        public var handle: UInt64
+        /// The kernel may keep this listing in its page cache and serve later `readdir`s from it.
+        public var cacheListing = false
+        /// The listing the kernel cached at an earlier open is still right (else it drops it).
+        public var keepCachedListing = false
+    }
+
+    /// `opendir`, with the caching advice for the kernel. A query directory's listing is cached by the
+    /// kernel: a warm `grep -r` or `ls` over it then costs one opendir, not a listing. The cached copy
+    /// is kept while the results are the same as at the last open; results recomputed after the
+    /// result TTL that differ drop it here, and change events drop it through `notifyKernel`.
+    public func openDirectoryForKernel(_ inode: UInt64) throws(FSError) -> OpenDirectory {
         try answer("opendir", describe(inode)) {
             guard let node = Node(inode: inode), node.isDirectory else { throw FSError(ENOTDIR) }
             if case .query(let slot) = node {
                 guard let name = queries.name(forSlot: slot) else { throw FSError(ENOENT) }
                 let entries = try queries.results(for: name).entries
                 queries.remember(name)  // listed: now a saved query
-                return handles.insert(.listing(entries))
+                let same = queries.handOut(entries, slot: slot)
+                return OpenDirectory(handle: handles.insert(.listing(entries)), cacheListing: true, keepCachedListing: same)
             }
             switch node {
-            case .documents, .library: return handles.insert(.streamed(ListingBuffer()))
-            default: return handles.insert(.streamed(nil))
+            case .documents, .library: return OpenDirectory(handle: handles.insert(.streamed(ListingBuffer())))
+            default: return OpenDirectory(handle: handles.insert(.streamed(nil)))
             }
         }
     }

@@ -1,3 +1,4 @@
+import Glibc
 import Store
 import TestSupport
 import Testing
@@ -54,6 +55,25 @@ private let jan15 = Int64(1_768_469_400)  // 2026-01-15T09:30:00Z (date -u -d â€
         #expect(PensieveTime.iso(0) == "1970-01-01T00:00:00Z")
         #expect(PensieveTime.compact(1_709_164_800 + 86_399) == "20240229-235959")
         #expect(PensieveTime.iso(-1) == "1969-12-31T23:59:59Z")
+    }
+
+    /// `compact` is formatted by hand (it names every listed document): it must agree with strftime
+    /// on leap days, century years, the epoch's edges and times before 1970.
+    @Test func compactAgreesWithStrftime() {
+        var seconds: Int64 = -2_208_988_800  // 1900-01-01
+        while seconds < 7_258_118_400 {        // 2200-01-01
+            var t = time_t(seconds)
+            var parts = tm()
+            gmtime_r(&t, &parts)
+            var buffer = [CChar](repeating: 0, count: 32)
+            let n = strftime(&buffer, 32, "%Y%m%d-%H%M%S", &parts)
+            let expected = String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            #expect(PensieveTime.compact(seconds) == expected, "at \(seconds)")
+            if PensieveTime.compact(seconds) != expected { return }
+            seconds += 86_399 * 7 + 3_607  // a stride that visits every hour, minute and weekday
+        }
+        #expect(PensieveTime.compact(-1) == "19691231-235959")
+        #expect(PensieveTime.compact(951_782_400) == "20000229-000000")
     }
 
     @Test(arguments: [Int64(0), 1, 86_399, 951_782_400, jan15, 1_798_761_599, 4_102_444_800, -86_400])
