@@ -50,12 +50,20 @@ public final class FailoverStore: DocumentStore {
     public let countCheckInterval: TimeInterval
     private let lastCountCheck = Mutex<Date?>(nil)
 
+    /// Once the local index is built and its last sync worked, it answers every search, even those
+    /// the API could answer. The daemon sets this: the local index holds what the files hold, while
+    /// Pensieve's own index may lag or be empty, and Pensieve's search takes seconds at a million
+    /// captures where the local one takes milliseconds. Off, searches the API can answer go to it
+    /// whenever its search works (what the routing tests exercise).
+    public let searchLocallyOnceIndexed: Bool
+
     public init(api: (any PrimaryStore)?, local: PensieveSQLiteStore?, budget: Double, threshold: Int = 3,
-                countCheckInterval: TimeInterval = 0) {
+                countCheckInterval: TimeInterval = 0, searchLocallyOnceIndexed: Bool = false) {
         self.api = api
         self.local = local
         self.budget = budget
         self.countCheckInterval = countCheckInterval
+        self.searchLocallyOnceIndexed = searchLocallyOnceIndexed
         circuit = CircuitBreaker(threshold: threshold)
     }
 
@@ -234,7 +242,8 @@ public final class FailoverStore: DocumentStore {
             let indexReady = local.index?.syncState.ready ?? false
             let imagesOnly = { indexReady && libraryIDs.map { (try? local.onlyImages(libraryIDs: $0)) ?? false } == true }
             let searchWorks = request.isListMode || state.withLock { $0.apiSearchWorks }
-            if searchWorks, let api, api.canAnswer(request, imagesOnly: imagesOnly()) {
+            let indexAnswers = searchLocallyOnceIndexed && (local.index?.isCurrent ?? false)
+            if !indexAnswers, searchWorks, let api, api.canAnswer(request, imagesOnly: imagesOnly()) {
                 apiCall = { api in try api.search(request) }
             } else {
                 apiCall = nil

@@ -88,7 +88,8 @@ struct StorePlan {
             if let apiURL, let host = URL(string: apiURL)?.host, !Self.isLoopback(host) {
                 logger.warning("using a remote API at \(URLSafety.masked(apiURL)): screen text crosses the network")
             }
-            let failover = FailoverStore(api: api, local: local, budget: apiTimeout, countCheckInterval: countCheckInterval)
+            let failover = FailoverStore(api: api, local: local, budget: apiTimeout, countCheckInterval: countCheckInterval,
+                                         searchLocallyOnceIndexed: true)
             failover.checkHealth()
             if api != nil, !failover.circuit.allowsRequests {
                 logger.warning("the API at \(URLSafety.masked(apiURL!)) is not answering; serving from SQLite until it does")

@@ -56,6 +56,31 @@ import TestSupport
         #expect(rig.store.stats.lastBackend == "sqlite")
     }
 
+    /// The daemon's setting: once the local index is built and current, it answers even the searches
+    /// the API could answer; while it is not built (or its last sync failed), the API answers them.
+    @Test func builtIndexAnswersEverySearchWhenTheDaemonSaysSo() throws {
+        let rig = try FailoverRig(budget: 10)
+        rig.api.setSearchWorks(true)
+        let daemon = FailoverStore(api: rig.api, local: rig.local, budget: 10, searchLocallyOnceIndexed: true)
+        daemon.checkHealth()
+        #expect(daemon.stats.apiSearchWorks && rig.index.isCurrent)
+        let before = rig.api.calls
+        for request in [wordRequest("budget"), listRequest()] {
+            #expect(try daemon.search(request) == (try rig.local.search(request)))
+        }
+        #expect(rig.api.calls == before, "the API was asked although the local index is current")
+        #expect(daemon.stats.lastBackend == "sqlite" && daemon.stats.failovers == 0)
+
+        // An index that is not built yet: the API answers what it can, as without the setting.
+        let fresh = try SearchIndex(path: rig.fixture.temp.path("unbuilt.sqlite"), source: rig.fixture.path)
+        let unbuilt = FailoverStore(api: rig.api, local: try rig.fixture.openStore(index: fresh), budget: 10,
+                                    searchLocallyOnceIndexed: true)
+        unbuilt.checkHealth()
+        #expect(!fresh.isCurrent)
+        #expect(try unbuilt.search(wordRequest("budget")).map(\.id) == [102, 101])
+        #expect(unbuilt.stats.lastBackend == "api")
+    }
+
     @Test func failedAPISearchIsAnsweredLocally() throws {
         let rig = try FailoverRig(budget: 10)
         rig.store.checkHealth()
