@@ -248,6 +248,13 @@ public final class TieredCache: Sendable {
         }
     }
 
+    /// Returns freed heap pages to the OS (`malloc_trim`) after a burst of work (see `IdleTrimPolicy`),
+    /// counted with the pressure trims.
+    public func releaseFreedMemory() {
+        _ = glibcMallocTrim(0)
+        counters.withLock { $0.trims += 1 }
+    }
+
     public var level: PressureLevel { counters.withLock { $0.level } }
     public var demotions: Int { counters.withLock { $0.demotions } }
     public var promotions: Int { counters.withLock { $0.promotions } }

@@ -2,6 +2,7 @@ import Cache
 import FUSEBridge
 import Foundation
 import Logging
+import Synchronization
 import StatusFiles
 import Store
 import Tree
@@ -79,6 +80,12 @@ final class DaemonGraph {
         pressure.start(interval: c.cache.sampleInterval)
         logger.info("cache: memory \(c.cache.memoryBytes >> 20) MB (budget \(tiered.budget >> 20) MB), disk \(c.cache.diskBytes >> 20) MB (preset \(c.cache.preset)); memory signal: \(pressure.latest?.source ?? "none")")
         Periodic.run(every: c.api.healthInterval, name: "recallfs-health", immediately: false) { stores.failover.checkHealth() }
+        let trimPolicy = Mutex(IdleTrimPolicy())
+        let trimPeriod = 5.0
+        Periodic.run(every: trimPeriod, name: "recallfs-trim") { [tiered] in
+            let cpu = IdleTrimPolicy.processCPUSeconds()
+            if trimPolicy.withLock({ $0.observe(cpuSeconds: cpu, period: trimPeriod) }) { tiered.releaseFreedMemory() }
+        }
         let result = session.run()
         logger.info("unmounted \(c.mount.mountpoint) (loop result \(result))")
     }
