@@ -57,6 +57,9 @@ public final class PensieveSQLiteStore: DocumentStore {
     /// database, truncated), or nil. Shown by health.
     public var fileProblem: String? { file.withLock { $0.problem } }
 
+    /// Closes the connections no request is using (see `SQLiteConnectionPool.closeIdle`).
+    public func closeIdleConnections() { pool.closeIdle() }
+
     /// Notices a replaced database within a second: a new device/inode (renamed over), a file that
     /// shrank (truncated) or one that is back after a problem reopens every connection, so requests
     /// read the file that is at the path now, never a deleted one next to the new `-wal`/`-shm`.

@@ -110,6 +110,9 @@ public final class SearchIndex: Sendable {
     /// Built, and its last sync worked: it can list documents (see `PensieveSQLiteStore.listing`).
     public var isCurrent: Bool { state.withLock { $0.ready && $0.lastError == nil } }
 
+    /// Closes the reading connections no request is using (see `SQLiteConnectionPool.closeIdle`).
+    public func closeIdleConnections() { readers.closeIdle() }
+
     /// The highest indexed id (0 when empty).
     public func newestID() throws -> Int64 {
         try readers.withConnection { db in try db.scalarInt("SELECT max(id) FROM docs") } ?? 0

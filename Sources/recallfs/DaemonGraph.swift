@@ -82,9 +82,14 @@ final class DaemonGraph {
         Periodic.run(every: c.api.healthInterval, name: "recallfs-health", immediately: false) { stores.failover.checkHealth() }
         let trimPolicy = Mutex(IdleTrimPolicy())
         let trimPeriod = 5.0
+        // Once quiet after work: idle SQLite connections closed (page caches, statements, -shm maps),
+        // then freed heap returned to the OS.
         Periodic.run(every: trimPeriod, name: "recallfs-trim") { [tiered] in
             let cpu = IdleTrimPolicy.processCPUSeconds()
-            if trimPolicy.withLock({ $0.observe(cpuSeconds: cpu, period: trimPeriod) }) { tiered.releaseFreedMemory() }
+            guard trimPolicy.withLock({ $0.observe(cpuSeconds: cpu, period: trimPeriod) }) else { return }
+            stores.index?.closeIdleConnections()
+            stores.failover.local?.closeIdleConnections()
+            tiered.releaseFreedMemory()
         }
         let result = session.run()
         logger.info("unmounted \(c.mount.mountpoint) (loop result \(result))")
