@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import Store
 import Synchronization
 
@@ -38,6 +40,8 @@ public final class CachingStore: DocumentStore {
     public func listing(afterID: Int64, library: Int64?, limit: Int) throws -> [ListedDocument] {
         try base.listing(afterID: afterID, library: library, limit: limit)
     }
+
+    public func listed(ids: [Int64]) throws -> [ListedDocument] { try base.listed(ids: ids) }
 
     public func entitySummary(id: Int64) throws -> EntitySummary? {
         if case .entity(let cached)? = cache.get(.entity(id)) { return cached.summary }

@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import Logging
 import Store
 import Synchronization
@@ -274,13 +276,19 @@ public final class DiskTier: Sendable {
 
     /// The key and total file size, if the header is valid and the file has the length it announces.
     static func readHeader(_ path: String) -> (String, Int)? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        let head = [UInt8](handle.readData(ofLength: headerSize))
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        func read(_ count: Int) -> [UInt8] {
+            var bytes = [UInt8](repeating: 0, count: count)
+            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, count) }
+            return Array(bytes.prefix(max(0, n)))
+        }
+        let head = read(headerSize)
         guard let (keyLength, valueLength, _) = parse(head) else { return nil }
-        let key = [UInt8](handle.readData(ofLength: keyLength))
-        guard key.count == keyLength, let size = try? handle.seekToEnd(),
-              Int(size) == headerSize + keyLength + valueLength else { return nil }
+        let key = read(keyLength)
+        let size = lseek(fd, 0, SEEK_END)
+        guard key.count == keyLength, size >= 0, Int(size) == headerSize + keyLength + valueLength else { return nil }
         return (String(decoding: key, as: UTF8.self), Int(size))
     }
 

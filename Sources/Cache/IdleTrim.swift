@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 /// When to give freed heap back to the OS: once the daemon goes quiet after real work.
 ///

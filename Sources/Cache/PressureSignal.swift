@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 /// Reads the best memory signal this process has, from files under a `/proc` and a `/sys/fs/cgroup`
 /// root (parameters, so tests can point them at fake trees):
@@ -37,7 +39,7 @@ public struct PressureSignal: Sendable {
     func text(_ path: String) -> String? { try? String(contentsOfFile: path, encoding: .utf8) }
 
     func number(_ path: String) -> Int? {
-        text(path).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        text(path).flatMap { Int($0.trimmingWhitespace()) }
     }
 
     /// `key value` lines (memory.stat, meminfo with its `kB`), as a dictionary of numbers.

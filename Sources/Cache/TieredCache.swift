@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import Store
 import Synchronization
 
@@ -317,13 +319,15 @@ func glibcMallocTrim(_ pad: Int) -> Int32
 
 /// An access trace: `G <key>` for a lookup, `P <key> <bytes>` for a store, one per line.
 final class CacheTrace: Sendable {
-    private let handle: Mutex<FileHandle>
+    private let fd: Mutex<Int32>
 
     init?(path: String) {
-        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
-              let handle = FileHandle(forWritingAtPath: path) else { return nil }
-        self.handle = Mutex(handle)
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return nil }
+        self.fd = Mutex(fd)
     }
+
+    deinit { fd.withLock { _ = close($0) } }
 
     func record(_ operation: String, _ key: CacheKey, cost: Int?) {
         let name: String
@@ -334,6 +338,6 @@ final class CacheTrace: Sendable {
         case .libraries: name = "libraries"
         }
         let line = cost.map { "\(operation) \(name) \($0)\n" } ?? "\(operation) \(name)\n"
-        handle.withLock { $0.write(Data(line.utf8)) }
+        fd.withLock { fd in _ = line.utf8CString.withUnsafeBytes { write(fd, $0.baseAddress, $0.count - 1) } }
     }
 }

@@ -1,4 +1,7 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
+import Store
 
 /// Bounds the daemon's transient working memory: the entities being rendered and the renderings
 /// being cut into chunks, which the caches do not count because they are not cached.
@@ -7,7 +10,7 @@ import Foundation
 /// of reservations would pass the limit. One reservation larger than the limit runs alone, so a huge
 /// document is slow rather than fatal. The limit follows the memory budget (see `TieredCache.follow`).
 public final class WorkingMemory: @unchecked Sendable {
-    private let condition = NSCondition()
+    private let condition = ConditionLock()
     private var inUse = 0
     private var limitBytes: Int
     private var peakBytes = 0

@@ -1,5 +1,7 @@
 import CFuse
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import Tree
 
 /// Packs directory entries into one readdir(plus) reply buffer of at most `size` bytes.

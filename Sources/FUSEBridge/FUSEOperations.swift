@@ -1,5 +1,7 @@
 import CFuse
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import Tree
 
 // The libfuse low-level callbacks. Each one decodes its arguments, calls `RecallFileSystem`, and sends

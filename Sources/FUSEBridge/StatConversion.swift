@@ -1,5 +1,7 @@
 import CFuse
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import Tree
 
 /// `NodeAttributes` → `struct stat`.

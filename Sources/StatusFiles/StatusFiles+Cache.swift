@@ -1,5 +1,7 @@
 import Cache
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import Store
 import Tree
 
@@ -35,16 +37,17 @@ extension StatusFiles {
 
     func cacheJSON() -> [UInt8] {
         let c = tiered.configuration
-        var json: [String: Any] = Dictionary(uniqueKeysWithValues: cacheLines.map { ($0.0, Double($0.1) ?? 0 as Any) })
+        var json: [String: JSONValue] = Dictionary(uniqueKeysWithValues: cacheLines.map { ($0.0, JSONValue(Double($0.1) ?? 0)) })
         json["configuration"] = [
-            "preset": c.preset, "memory_bytes": c.memoryBytes, "disk_bytes": c.diskBytes,
-            "min_free_disk_bytes": c.minFreeDiskBytes, "chunk_bytes": c.chunkBytes,
-            "disk_directory": tiered.disk?.directory ?? "",
-            "ttl_seconds": ["search": c.searchTTL, "entity": c.entityTTL, "libraries": c.librariesTTL, "document": c.documentTTL],
-            "pressure": ["used_thresholds": c.policy.usedThresholds, "stall_thresholds": c.policy.stallThresholds,
-                         "hysteresis": c.policy.hysteresis, "target_fractions": c.policy.targetFractions,
-                         "sample_interval_seconds": c.sampleInterval],
-        ] as [String: Any]
+            "preset": JSONValue(c.preset), "memory_bytes": JSONValue(c.memoryBytes), "disk_bytes": JSONValue(c.diskBytes),
+            "min_free_disk_bytes": JSONValue(c.minFreeDiskBytes), "chunk_bytes": JSONValue(c.chunkBytes),
+            "disk_directory": JSONValue(tiered.disk?.directory ?? ""),
+            "ttl_seconds": ["search": JSONValue(c.searchTTL), "entity": JSONValue(c.entityTTL), "libraries": JSONValue(c.librariesTTL),
+                            "document": JSONValue(c.documentTTL)],
+            "pressure": ["used_thresholds": JSONValue(c.policy.usedThresholds), "stall_thresholds": JSONValue(c.policy.stallThresholds),
+                         "hysteresis": JSONValue(c.policy.hysteresis), "target_fractions": JSONValue(c.policy.targetFractions),
+                         "sample_interval_seconds": JSONValue(c.sampleInterval)],
+        ]
         return Self.json(json)
     }
 
@@ -73,18 +76,17 @@ extension StatusFiles {
     }
 
     func memoryJSON() -> [UInt8] {
-        var json: [String: Any] = Dictionary(uniqueKeysWithValues: memoryLines.map { ($0.0, Double($0.1).map { $0 as Any } ?? $0.1) })
-        json["history"] = (pressure?.samples ?? []).map { sample -> [String: Any] in
-            var item: [String: Any] = ["time": Self.iso(sample.time), "level": sample.level.description, "source": sample.source,
-                                       "used_percent": (sample.usedPercent * 10).rounded() / 10, "available_mb": sample.availableMB]
-            if let stall = sample.stallPercent { item["stall_percent"] = stall }
-            return item
-        }
+        var json: [String: JSONValue] = Dictionary(uniqueKeysWithValues: memoryLines.map { line in (line.0, Double(line.1).map { JSONValue($0 as Double) } ?? JSONValue(line.1)) })
+        json["history"] = .array((pressure?.samples ?? []).map { sample -> JSONValue in
+            var item: [String: JSONValue] = ["time": JSONValue(Self.iso(sample.time)), "level": JSONValue(sample.level.description),
+                                             "source": JSONValue(sample.source),
+                                             "used_percent": JSONValue((sample.usedPercent * 10).rounded() / 10),
+                                             "available_mb": JSONValue(sample.availableMB)]
+            if let stall = sample.stallPercent { item["stall_percent"] = JSONValue(stall) }
+            return .object(item)
+        })
         return Self.json(json)
     }
 
-    static func json(_ object: [String: Any]) -> [UInt8] {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return Array(data) + [10]
-    }
+    static func json(_ object: [String: JSONValue]) -> [UInt8] { Array(JSONValue.object(object).text(pretty: true).utf8) + [10] }
 }

@@ -1,5 +1,7 @@
 import Cache
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import Synchronization
 import Store
 import Tree
@@ -133,14 +135,14 @@ extension StatusFiles {
         Array(pairs.map { "\($0.0) \($0.1)\n" }.joined().utf8)
     }
 
-    static func number(_ value: Double) -> String { String(format: "%.3f", value) }
+    static func number(_ value: Double) -> String { value.fixed(3) }
 
     func eventsText() -> [UInt8] {
         guard let e = events?.stats else { return Array("events_processed 0\nevents_failed 0\n".utf8) }
         var pairs: [(String, String)] = [("events_processed", String(e.processed)), ("events_failed", String(e.failed)),
                                          ("polls", String(e.polls))]
         if let at = e.lastPollAt { pairs.append(("last_poll", Self.iso(at))) }
-        if let error = e.lastError { pairs.append(("last_error", error.replacingOccurrences(of: "\n", with: " "))) }
+        if let error = e.lastError { pairs.append(("last_error", error.replacing("\n", with: " "))) }
         var text = String(decoding: Self.lines(pairs), as: UTF8.self)
         if !e.recent.isEmpty { text += "# recent events: time kind id source\n" }
         for event in e.recent.reversed() {

@@ -12,6 +12,9 @@ public protocol DocumentStore: Sendable {
     /// A page of `documents/` (or of one library): `entitySummaries`, each with its rendering's size
     /// where a store recorded it at that version. Decorators pass it on; plain stores list summaries.
     func listing(afterID: Int64, library: Int64?, limit: Int) throws -> [ListedDocument]
+    /// The listing fields and recorded rendering sizes of `ids` (search hits), in any order, for those
+    /// the store knows cheaply; an id it leaves out is loaded and rendered by the caller.
+    func listed(ids: [Int64]) throws -> [ListedDocument]
     func entitySummary(id: Int64) throws -> EntitySummary?
     /// Full entities for `ids`, in the order of `ids`, skipping ids that do not exist.
     func entities(ids: [Int64]) throws -> [Entity]
@@ -28,6 +31,9 @@ extension DocumentStore {
     public func invalidate(_ changes: [ChangeEvent]) {}
 
     public func entity(id: Int64) throws -> Entity? { try entities(ids: [id]).first }
+
+    /// Nothing known cheaply: the caller loads and renders every one.
+    public func listed(ids: [Int64]) throws -> [ListedDocument] { [] }
 
     /// Summaries only: a store that records no sizes.
     public func listing(afterID: Int64, library: Int64?, limit: Int) throws -> [ListedDocument] {

@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 /// Turns the words and phrases of a `SearchRequest` into an FTS5 MATCH expression.
 ///
@@ -18,7 +20,7 @@ public enum FTSQuery {
 
     static func quote(_ term: String) -> String {
         // NUL would end the FTS5 string early ("unterminated string"): it separates words anyway.
-        "\"" + term.replacingOccurrences(of: "\"", with: "\"\"").replacingOccurrences(of: "\0", with: " ") + "\""
+        "\"" + term.replacing("\"", with: "\"\"").replacing("\0", with: " ") + "\""
     }
 
     /// unicode61 keeps letters, numbers and marks; a term of only punctuation yields no token, and an

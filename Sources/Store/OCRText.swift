@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 /// Pensieve's `ocr_result` value: a JSON array of `{dt_boxes, rec_txt, score}` in reading order.
 public enum OCRText {
@@ -20,13 +22,8 @@ public enum OCRText {
 
     /// Pretty-printed JSON for any JSON value, or nil when `value` is not JSON.
     public static func prettyJSON(_ value: String) -> String? {
-        guard let data = value.data(using: .utf8),
-              let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
-              object is [Any] || object is [String: Any],
-              let pretty = try? JSONSerialization.data(withJSONObject: object,
-                                                       options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        else { return nil }
-        return String(decoding: pretty, as: UTF8.self)
+        guard let parsed = JSONValue.parse(Data(value.utf8)), parsed.array != nil || parsed.object != nil else { return nil }
+        return parsed.text(pretty: true)
     }
 
     /// Whether a value is shown (and so indexed) as decoded, pretty-printed JSON when it parses as a

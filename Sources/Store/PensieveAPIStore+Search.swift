@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 extension PensieveAPIStore {
     /// Whether `/api/search` answers `request` exactly as the local index would, given Pensieve 0.37.0's
@@ -23,9 +25,9 @@ extension PensieveAPIStore {
         if !request.apps.isEmpty { query.append(("app_names", request.apps.joined(separator: ","))) }
         var components = URLComponents()
         components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) }
-        let encoded = (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
+        let encoded = (components.percentEncodedQuery ?? "").replacing("+", with: "%2B")
         guard let answer = try self.request("/api/search?" + encoded),
-              let hits = (answer.json as? [String: Any])?["hits"] as? [[String: Any]] else {
+              let hits = answer.json["hits"]?.array else {
             throw StoreError.failed("/api/search did not return hits")
         }
         let documents = try hits.compactMap { $0["document"] }.map(APIEntityParser.entity)
@@ -36,9 +38,9 @@ extension PensieveAPIStore {
     /// Search hits lack `ocr_result`: fetch the full entities, one `by-filepaths` call per library.
     func prefetchFull(_ partial: [Entity]) throws {
         for (library, group) in Dictionary(grouping: partial, by: { $0.summary.libraryID }) {
-            let body = try JSONSerialization.data(withJSONObject: group.map(\.filepath))
+            let body = try JSONEncoder().encode(group.map(\.filepath))
             guard let answer = try self.request("/api/libraries/\(library)/entities/by-filepaths", post: body),
-                  let items = answer.json as? [Any] else { continue }
+                  let items = answer.json.array else { continue }
             remember(try items.map(APIEntityParser.entity))
         }
     }

@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import Synchronization
 
 /// Pensieve's REST API (`http://127.0.0.1:8839/api`) as a `DocumentStore`, over libcurl.
@@ -39,7 +41,7 @@ public final class PensieveAPIStore: DocumentStore {
 
     /// GET (or POST) `path`; a 404 is nil. Transport errors and 5xx are `.unavailable`/`.failed`,
     /// other 4xx `.invalid`, and a body that is not JSON `.failed`.
-    func request(_ path: String, post: Data? = nil, timeout: Double? = nil) throws -> (json: Any, headers: [String: String])? {
+    func request(_ path: String, post: Data? = nil, timeout: Double? = nil) throws -> (json: JSONValue, headers: [String: String])? {
         let response: HTTPClient.Response
         do {
             if let post { response = try http.post(path, json: post, timeout: timeout) } else { response = try http.get(path, timeout: timeout) }
@@ -74,29 +76,29 @@ public final class PensieveAPIStore: DocumentStore {
     /// `GET /api/health`; throws unless it answers `{"status": "ok"}` in time.
     public func checkHealth(timeout: Double?) throws {
         guard let answer = try request("/api/health", timeout: timeout),
-              (answer.json as? [String: Any])?["status"] as? String == "ok" else {
+              answer.json["status"]?.string == "ok" else {
             throw StoreError.failed("/api/health did not answer {\"status\": \"ok\"}")
         }
     }
 
     /// Whether full-text search works: Pensieve 0.37.0 answers HTTP 500 to every non-empty `q` on SQLite.
     public func probeSearch() -> Bool {
-        (try? request("/api/search?q=recallfsprobe&limit=1")).flatMap { $0 }.map { ($0.json as? [String: Any])?["hits"] is [Any] } ?? false
+        (try? request("/api/search?q=recallfsprobe&limit=1")).flatMap { $0 }.map { $0.json["hits"]?.array != nil } ?? false
     }
 
     // MARK: - Libraries and listings
 
     func libraryState() throws -> (list: [Library], folders: [Folder]) {
         if let cached = state.withLock({ $0.libraries }), Date().timeIntervalSince(cached.at) < 10 { return (cached.list, cached.folders) }
-        guard let answer = try request("/api/libraries"), let items = answer.json as? [[String: Any]] else {
+        guard let answer = try request("/api/libraries"), let items = answer.json.array else {
             throw StoreError.failed("/api/libraries did not return a list")
         }
         var list: [Library] = []
         var folders: [Folder] = []
         for item in items {
             guard let id = APIEntityParser.int(item["id"]) else { continue }
-            list.append(Library(id: id, name: item["name"] as? String ?? "", kind: item["kind"] as? String ?? "static"))
-            for folder in item["folders"] as? [[String: Any]] ?? [] {
+            list.append(Library(id: id, name: item["name"]?.string ?? "", kind: item["kind"]?.string ?? "static"))
+            for folder in item["folders"]?.array ?? [] {
                 if let fid = APIEntityParser.int(folder["id"]) { folders.append(Folder(library: id, id: fid)) }
             }
         }
@@ -112,7 +114,7 @@ public final class PensieveAPIStore: DocumentStore {
         if let cached = state.withLock({ $0.pages[key] }), Date().timeIntervalSince(cached.fetched) < Self.pageTTL { return cached }
         let path = "/api/libraries/\(folder.library)/folders/\(folder.id)/entities?limit=\(Self.pageSize)&offset=\(index * Self.pageSize)&order_by=id:asc"
         guard let answer = try request(path) else { return Page(fetched: Date(), entities: [], total: 0) }
-        guard let items = answer.json as? [Any] else { throw StoreError.failed("\(path) did not return a list") }
+        guard let items = answer.json.array else { throw StoreError.failed("\(path) did not return a list") }
         let entities = try items.map(APIEntityParser.entity)
         let total = try Self.totalCount(answer.headers, path: path, listed: entities.count)
         let fresh = Page(fetched: Date(), entities: entities, total: total)
@@ -130,7 +132,7 @@ public final class PensieveAPIStore: DocumentStore {
     func folderHead(_ folder: Folder, orderBy: String, limit: Int, offset: Int = 0) throws -> (entities: [Entity], total: Int) {
         let path = "/api/libraries/\(folder.library)/folders/\(folder.id)/entities?limit=\(limit)&offset=\(offset)&order_by=\(orderBy)"
         guard let answer = try request(path) else { return ([], 0) }
-        guard let items = answer.json as? [Any] else { throw StoreError.failed("\(path) did not return a list") }
+        guard let items = answer.json.array else { throw StoreError.failed("\(path) did not return a list") }
         let entities = try items.map(APIEntityParser.entity)
         return (entities, try Self.totalCount(answer.headers, path: path, listed: entities.count))
     }

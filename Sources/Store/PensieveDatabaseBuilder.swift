@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 /// Builds or updates a Pensieve-format database from the text and markdown files under a folder:
 /// one library, one entity per file, the file's text in a `text` metadata entry. This is what
@@ -17,8 +19,8 @@ public struct PensieveDatabaseBuilder {
     /// Indexes `directory` into the library `libraryName` (created if needed).
     public func index(directory: String, libraryName: String) throws -> Report {
         let root = URL(fileURLWithPath: directory).standardizedFileURL.resolvingSymlinksInPath()
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        var info = stat()
+        guard stat(root.path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
             throw StoreError.invalid("not a directory: \(directory)")
         }
         let db = try SQLiteConnection(path: databasePath, readOnly: false, create: true)
@@ -93,20 +95,22 @@ public struct PensieveDatabaseBuilder {
 
     struct TextFile { var path: String; var name: String; var type: String; var size: Int64; var modified: Int64; var text: String }
 
+    /// Text files under `root`, hidden names skipped, symbolic links not followed, sorted by path.
     private func textFiles(under root: URL) throws -> [TextFile] {
-        let keys: [URLResourceKey] = [.isRegularFileKey, .fileSizeKey, .contentModificationDateKey]
-        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: keys,
-                                                           options: [.skipsHiddenFiles]) else { return [] }
         var files: [TextFile] = []
-        for case let url as URL in walker {
-            let ext = url.pathExtension.lowercased()
-            guard Self.textExtensions.contains(ext),
-                  let values = try? url.resourceValues(forKeys: Set(keys)), values.isRegularFile == true,
-                  let data = FileManager.default.contents(atPath: url.path) else { continue }
-            files.append(TextFile(path: url.path, name: url.lastPathComponent, type: ext == "md" ? "markdown" : ext,
-                                  size: Int64(data.count),
-                                  modified: Int64((values.contentModificationDate ?? Date()).timeIntervalSince1970),
-                                  text: String(decoding: data, as: UTF8.self)))
+        var pending = [root.path]
+        while let directory = pending.popLast() {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where !name.hasPrefix(".") {
+                let path = directory + "/" + name
+                var info = stat()
+                guard lstat(path, &info) == 0 else { continue }
+                if info.st_mode & S_IFMT == S_IFDIR { pending.append(path); continue }
+                let ext = (name.split(separator: ".").count > 1 ? name.split(separator: ".").last.map(String.init) ?? "" : "").lowercased()
+                guard info.st_mode & S_IFMT == S_IFREG, Self.textExtensions.contains(ext),
+                      let data = FileManager.default.contents(atPath: path) else { continue }
+                files.append(TextFile(path: path, name: name, type: ext == "md" ? "markdown" : ext, size: Int64(data.count),
+                                      modified: Int64(info.st_mtim.tv_sec), text: String(decoding: data, as: UTF8.self)))
+            }
         }
         return files.sorted { $0.path < $1.path }
     }

@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import Logging
 import Synchronization
 
@@ -149,6 +151,12 @@ public final class PensieveSQLiteStore: DocumentStore {
     /// recorded), with the entities past its newest id read from Pensieve's tables, so a capture made
     /// since the last sync is listed at once. From Pensieve's tables alone while the index is building
     /// or cannot be written (a full disk): then it may lag, and listings must not.
+    /// From the local index while it is current (see `listing`); else nothing.
+    public func listed(ids: [Int64]) throws -> [ListedDocument] {
+        guard let index, index.isCurrent else { return [] }
+        return try index.listed(ids: ids)
+    }
+
     public func listing(afterID: Int64, library: Int64?, limit: Int) throws -> [ListedDocument] {
         guard let index, index.isCurrent else {
             return try entitySummaries(afterID: afterID, library: library, limit: limit).map { ListedDocument(summary: $0) }

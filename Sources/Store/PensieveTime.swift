@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 /// Pensieve's datetime spellings, all UTC: `2026-01-15 09:30:00.000000` in the database,
 /// `2026-01-15T09:30:00`, `…Z` and `…+00:00` in the API.

@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 /// The time left for the request running on this thread. `FailoverStore` sets it around every API
 /// call, and `HTTPClient` caps libcurl's connect and total timeouts by what is left, so a frozen peer

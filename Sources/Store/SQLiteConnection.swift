@@ -1,5 +1,7 @@
 import CSQLite
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 /// A value bound to a statement parameter.
 public enum SQLValue: Sendable, Equatable {
@@ -43,7 +45,7 @@ public final class SQLiteConnection: @unchecked Sendable {
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
         flags |= readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0))
         var db: OpaquePointer?
-        let uri = "file:" + path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed)!
+        let uri = "file:" + PercentEncoding.path(path)
             + (readOnly ? "?mode=ro" : "")
         let rc = sqlite3_open_v2(uri, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {

@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import Synchronization
 
 /// A fixed-size pool of connections to one database, so that FUSE worker threads read in parallel

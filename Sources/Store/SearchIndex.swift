@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import Logging
 import Synchronization
 
@@ -238,13 +240,33 @@ public final class SearchIndex: Sendable {
             try db.query("SELECT id, library_id, filename, created_ts, app, version, rendered_size, changed_ts FROM docs "
                          + "WHERE id > ?1\(filter) ORDER BY id LIMIT ?3",
                          [.int(afterID), library.map { .int($0) } ?? .null, .int(Int64(limit))]) { row in
-                let summary = EntitySummary(id: row.int(0), libraryID: row.int(1), filename: row.text(2) ?? "",
-                                            createdAt: row.int(3), app: row.text(4), version: row.text(5) ?? "")
-                let rendering = row.isNull(6) ? nil : RecordedRendering(size: Int(row.int(6)), changedAt: row.int(7))
-                page.append(ListedDocument(summary: summary, rendering: rendering))
+                page.append(Self.listedDocument(row))
             }
             return page
         }
+    }
+
+    /// The listed fields of the indexed documents among `ids` (in id order).
+    public func listed(ids: [Int64]) throws -> [ListedDocument] {
+        var found: [ListedDocument] = []
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let part = ids[start..<min(ids.count, start + 500)]
+            let marks = Array(repeating: "?", count: part.count).joined(separator: ",")
+            try readers.withConnection { db in
+                try db.query("SELECT id, library_id, filename, created_ts, app, version, rendered_size, changed_ts FROM docs "
+                             + "WHERE id IN (\(marks)) ORDER BY id", part.map { .int($0) }) { row in
+                    found.append(Self.listedDocument(row))
+                }
+            }
+        }
+        return found
+    }
+
+    static func listedDocument(_ row: SQLRow) -> ListedDocument {
+        let summary = EntitySummary(id: row.int(0), libraryID: row.int(1), filename: row.text(2) ?? "",
+                                    createdAt: row.int(3), app: row.text(4), version: row.text(5) ?? "")
+        let rendering = row.isNull(6) ? nil : RecordedRendering(size: Int(row.int(6)), changedAt: row.int(7))
+        return ListedDocument(summary: summary, rendering: rendering)
     }
 
     /// Waits until the index is ready, polling; false if `timeout` passed first.

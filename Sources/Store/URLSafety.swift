@@ -1,11 +1,13 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 /// What may be done with a URL the user gave. Secrets are masked before anything is printed: a URL's `user:password@` part never reaches the log,
 /// `.status/health.json` or an error text.
 public enum URLSafety {
     /// `http://user:secret@host/x` → `http://***@host/x`; other text unchanged.
     public static func masked(_ text: String) -> String {
-        guard let scheme = text.range(of: "://") else { return text }
+        guard let scheme = text.firstRange(of: "://") else { return text }
         let rest = text[scheme.upperBound...]
         let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
         guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return text }
@@ -15,7 +17,7 @@ public enum URLSafety {
     /// `localhost`, `::1` or an IPv4 address in 127.0.0.0/8, parsed as an address (so that a name like
     /// `127.evil.example` is not taken for loopback).
     public static func isLoopback(_ host: String) -> Bool {
-        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        let bare = host.trimming { $0 == "[" || $0 == "]" }.lowercased()
         if bare == "localhost" || bare == "localhost." { return true }
         var v6 = in6_addr()
         if inet_pton(AF_INET6, bare, &v6) == 1 {

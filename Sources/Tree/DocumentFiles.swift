@@ -1,5 +1,7 @@
 import Cache
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import Store
 import Synchronization
 

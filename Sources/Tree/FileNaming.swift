@@ -41,7 +41,7 @@ public enum FileNaming {
 
     /// A library's directory name: `/` becomes `∕` (U+2215), which looks the same.
     public static func libraryName(_ library: Library) -> String {
-        var name = library.name.replacingOccurrences(of: "/", with: "\u{2215}")
+        var name = library.name.replacing("/", with: "\u{2215}")
         name = String(name.unicodeScalars.map { NameCharacters.isInvisibleControl($0) ? "-" : Character($0) })
         name = truncate(name, bytes: 255)
         if name.isEmpty || name == "." || name == ".." { name = "library-\(library.id)" }

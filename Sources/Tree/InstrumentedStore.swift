@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import Store
 
 /// A `DocumentStore` decorator that times every call and reports it to the `StatusBoard`, so that
@@ -36,6 +38,7 @@ public final class InstrumentedStore: DocumentStore {
     public func listing(afterID: Int64, library: Int64?, limit: Int) throws -> [ListedDocument] {
         try timed("list") { try base.listing(afterID: afterID, library: library, limit: limit) }
     }
+    public func listed(ids: [Int64]) throws -> [ListedDocument] { try timed("list") { try base.listed(ids: ids) } }
     public func entitySummary(id: Int64) throws -> EntitySummary? { try timed { try base.entitySummary(id: id) } }
     public func entities(ids: [Int64]) throws -> [Entity] { try timed { try base.entities(ids: ids) } }
     public func entityCount(library: Int64?) throws -> Int { try timed { try base.entityCount(library: library) } }

@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 /// Characters that a name (or a line of `.status/errors`) must not carry as they are.
 ///
@@ -21,7 +23,8 @@ public enum NameCharacters {
 
     /// `U+202E (a bidi control)`, for a reason text.
     static func describe(_ scalar: Unicode.Scalar) -> String {
-        let code = String(format: "U+%04X", scalar.value)
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
         let kind: String
         switch scalar.value {
         case 0x00...0x1f, 0x7f...0x9f: kind = "a control character"

@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import Store
 import Synchronization
 
@@ -83,18 +85,32 @@ final class QueryDirectories: Sendable {
         let request: SearchRequest
         do { request = try QueryParser.parse(name) } catch { throw FSError(error.errno, "bad query '\(name)': \(error.reason)") }
         let hits = try store.search(request)
-        var entries: [DirectoryEntry] = []
-        entries.reserveCapacity(hits.count)
-        try EntityBatches.forEach(hits.map(\.id), batchBytes: documents.batchBytes, load: store.entities(ids:)) { entity in
+        // Named and sized from what the index recorded (no entity loaded, nothing rendered); the
+        // hits it has no size for are loaded and rendered, as they would be for a file.
+        var named: [Int64: (summary: EntitySummary, attributes: NodeAttributes)] = [:]
+        for listed in try store.listed(ids: hits.map(\.id)) {
+            guard let recorded = listed.rendering else { continue }
+            named[listed.summary.id] = (listed.summary, NodeAttributes.file(.document(listed.summary.id), size: recorded.size,
+                                                                          modified: listed.summary.createdAt,
+                                                                          changed: recorded.changedAt))
+        }
+        let unsized = hits.map(\.id).filter { named[$0] == nil }
+        try EntityBatches.forEach(unsized, batchBytes: documents.batchBytes, load: store.entities(ids:)) { entity in
             let rendered: RenderedDocument
             if case .rendered(let info)? = documents.tiered.get(.rendered(entity.id)), info.version == entity.summary.version {
                 rendered = documents.document(info, id: entity.id)
             } else {
                 rendered = try documents.render(entity)
             }
+            named[entity.id] = (entity.summary, rendered.attributes)
+        }
+        var entries: [DirectoryEntry] = []
+        entries.reserveCapacity(hits.count)
+        for hit in hits {
+            guard let (summary, attributes) = named[hit.id] else { continue }  // gone since the search
             let position = entries.count
-            entries.append(DirectoryEntry(name: FileNaming.resultName(rank: position + 1, limit: request.limit, entity.summary),
-                                          attributes: rendered.attributes, cookie: Int64(position + 3)))
+            entries.append(DirectoryEntry(name: FileNaming.resultName(rank: position + 1, limit: request.limit, summary),
+                                          attributes: attributes, cookie: Int64(position + 3)))
         }
         let results = Results(hits: hits, entries: entries, computedAt: Date())
         store(results, for: name, computedIn: generation)

@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import Store
 
 /// Why a query directory name was rejected: surfaced as EINVAL, in the log and in `.status/errors`.
@@ -47,7 +49,7 @@ public enum QueryParser {
                 switch key {
                 case "app": request.apps += try list(value, key)
                 case "library":  // names with '/' are written as libraries/ shows them, with U+2215
-                    request.libraries += try list(value, key).map { $0.replacingOccurrences(of: "\u{2215}", with: "/") }
+                    request.libraries += try list(value, key).map { $0.replacing("\u{2215}", with: "/") }
                 case "type": request.types += try list(value, key).map { $0.lowercased() }
                 case "after": request.start = try instant(value, key)
                 case "before": request.end = try instant(value, key)

@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 extension RecallFileSystem {
     /// The longest name a directory entry may have (NAME_MAX).

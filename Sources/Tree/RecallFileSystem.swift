@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import Store
 import Cache
 import Synchronization
@@ -133,9 +135,13 @@ public final class RecallFileSystem: Sendable {
     }
 
     /// How long the kernel may cache an inode's attributes. Status files change all the time and
-    /// their size must match what the next read returns, so the kernel always asks for them.
+    /// their size must match what the next read returns: the kernel keeps their attributes exactly
+    /// as long as the tree keeps their snapshot. Within that time a reader's reads (and the read at
+    /// the end that finds end-of-file) cannot see another snapshot; with no timeout at all, that
+    /// last read asked for fresh attributes, got a longer snapshot, and read its tail after the
+    /// first one's head.
     public func attributeTimeout(for inode: UInt64) -> Double {
-        if case .statusFile? = Node(inode: inode) { return 0 }
+        if case .statusFile? = Node(inode: inode) { return StatusSnapshots.lifetime }
         return options.attributeTimeout
     }
 

@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import Logging
 import Store
 import Synchronization
@@ -64,7 +66,7 @@ public final class StatusBoard: Sendable {
     /// Records one store call: how long it took and whether the store answered.
     public func storeCall(operation: String, backend: String, seconds: Double, error: StoreErrorSummary?) {
         if seconds > Self.slowSeconds {
-            logger.warning("slow request: \(operation) took \(String(format: "%.2f", seconds)) s (backend \(backend))")
+            logger.warning("slow request: \(operation) took \(seconds.fixed(2)) s (backend \(backend))")
         }
         state.withLock { s in
             s.storeRequests += 1

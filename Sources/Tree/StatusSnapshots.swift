@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import Synchronization
 
 /// Renders the files under `.status/` (implemented by the StatusFiles layer).
@@ -39,9 +41,10 @@ final class StatusSnapshots: Sendable {
             return snapshot
         }
         let bytes = content(file)
+        let rendered = Date()  // its age counts from here: a slow rendering must not be born expired
         return snapshots.withLock { all in
-            let since = all[file].flatMap { $0.bytes == bytes ? $0.since : nil } ?? now
-            let snapshot = Snapshot(at: now, since: since, bytes: bytes)
+            let since = all[file].flatMap { $0.bytes == bytes ? $0.since : nil } ?? rendered
+            let snapshot = Snapshot(at: rendered, since: since, bytes: bytes)
             all[file] = snapshot
             return snapshot
         }

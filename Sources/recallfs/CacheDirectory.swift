@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import Store
 
 /// The private cache directory: our FTS index, the saved queries and the daemon log, all of which hold

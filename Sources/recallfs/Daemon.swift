@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 /// Start-up handshake between `recallfs mount` and the background daemon it starts.
 ///
@@ -8,30 +10,32 @@ import Foundation
 /// on `ready`. Spawning (rather than fork()) avoids forking a process that already has threads.
 enum Daemon {
     static func start(arguments: [String], logFile: String, mountpoint: String) throws {
-        guard let log = FileHandle(forWritingAtPath: logFile) ?? {
-            _ = FileManager.default.createFile(atPath: logFile, contents: nil, attributes: [.posixPermissions: 0o600])
-            return FileHandle(forWritingAtPath: logFile)
-        }() else { throw UserFacingError("cannot write the log file \(logFile)") }
-        log.seekToEndOfFile()
-        let pipe = Pipe()
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        child.arguments = arguments + ["--foreground"]
+        let log = open(logFile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard log >= 0 else { throw UserFacingError("cannot write the log file \(logFile)") }
+        defer { close(log) }
+        let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        defer { if null >= 0 { close(null) } }
+        let pipe = try Spawn.pipe()
         var environment = ProcessInfo.processInfo.environment
         environment["RECALLFS_READY_PIPE"] = "1"
-        child.environment = environment
-        child.standardInput = FileHandle.nullDevice
-        child.standardOutput = pipe
-        child.standardError = log
-        do { try child.run() } catch { throw UserFacingError("cannot start the daemon: \(error)") }
-        pipe.fileHandleForWriting.closeFile()
-        let answer = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        let pid: pid_t
+        do {
+            pid = try Spawn.start(executable, arguments + ["--foreground"], environment: environment,
+                                  stdin: null, stdout: pipe.write, stderr: log)
+        } catch {
+            close(pipe.read); close(pipe.write)
+            throw UserFacingError("cannot start the daemon: \(error)")
+        }
+        close(pipe.write)
+        let answer = String(decoding: Spawn.readAll(pipe.read), as: UTF8.self)
+        close(pipe.read)
         if answer.hasPrefix("ready") {
-            print("recallfs: mounted on \(mountpoint) (pid \(child.processIdentifier), log \(logFile))")
+            print("recallfs: mounted on \(mountpoint) (pid \(pid), log \(logFile))")
             return
         }
         if answer.hasPrefix("error: ") {
-            throw UserFacingError(String(answer.dropFirst(7)).trimmingCharacters(in: .whitespacesAndNewlines))
+            throw UserFacingError(String(answer.dropFirst(7)).trimmingWhitespace())
         }
         throw UserFacingError("the daemon exited before the mount was live; see \(logFile)")
     }

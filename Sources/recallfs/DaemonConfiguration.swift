@@ -1,5 +1,7 @@
 import Cache
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import Tree
 
 /// Everything a mount is built from, in one value. Each default is written here, once; the CLI only

@@ -1,6 +1,8 @@
 import Cache
 import FUSEBridge
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import Logging
 import Synchronization
 import StatusFiles

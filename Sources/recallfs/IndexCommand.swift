@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import Store
 
 /// `recallfs index DIR --db PATH`: builds or updates a Pensieve-format database from text files.

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Cache
 import FUSEBridge
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import Logging
 import StatusFiles
 import Store

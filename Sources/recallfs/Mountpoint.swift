@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 /// Checks that a mountpoint can be mounted on, with a message that says what to do when not.
 enum Mountpoint {
@@ -24,8 +26,8 @@ enum Mountpoint {
     /// True when `/proc/self/mountinfo` lists `path` as a mount point.
     static func isMounted(_ path: String) -> Bool {
         guard let table = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) else { return false }
-        let escaped = path.replacingOccurrences(of: "\\", with: "\\134").replacingOccurrences(of: " ", with: "\\040")
-            .replacingOccurrences(of: "\t", with: "\\011").replacingOccurrences(of: "\n", with: "\\012")
+        let escaped = path.replacing("\\", with: "\\134").replacing(" ", with: "\\040")
+            .replacing("\t", with: "\\011").replacing("\n", with: "\\012")
         return table.split(separator: "\n").contains { line in
             let fields = line.split(separator: " ")
             return fields.count > 4 && fields[4] == escaped

@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 /// `recallfs`: mount a Pensieve screen history as plain files.
 @main
@@ -18,8 +20,8 @@ struct RecallFSCommand: ParsableCommand {
             try command.run()
         } catch {
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data("recallfs: \(message(for: error))\n".utf8))
-                Foundation.exit(2)
+                printError("recallfs: \(message(for: error))\n")
+                Glibc.exit(2)
             }
             exit(withError: error)
         }
@@ -35,14 +37,15 @@ struct UserFacingError: Error, CustomStringConvertible {
 
 /// Prints `recallfs: <message>` and exits 1.
 func exitWithMessage(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("recallfs: \(message)\n".utf8))
-    Foundation.exit(1)
+    printError("recallfs: \(message)\n")
+    Glibc.exit(1)
 }
 
 /// `$HOME` when set (systemd, sudo -E and tests set it), else the password database's home.
 func homeDirectory() -> String {
     if let home = ProcessInfo.processInfo.environment["HOME"], !home.isEmpty { return home }
-    return NSHomeDirectory()
+    guard let entry = getpwuid(getuid()), let directory = entry.pointee.pw_dir else { return "/" }
+    return String(cString: directory)
 }
 
 /// Sizes on the command line: `512K`, `64M`, `1G`, `1.5G` or plain bytes.
@@ -51,7 +54,7 @@ enum ByteSize {
     static let max = 1 << 50
 
     static func parse(_ text: String) -> Int? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces).uppercased()
+        let trimmed = text.trimming { $0 == " " || $0 == "\t" }.uppercased()
         let units: [Character: Double] = ["K": 1024, "M": 1_048_576, "G": 1_073_741_824, "T": 1_099_511_627_776]
         var number = trimmed
         var scale = 1.0

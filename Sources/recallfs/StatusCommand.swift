@@ -1,5 +1,8 @@
 import ArgumentParser
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
+import Store
 
 /// `recallfs status MOUNTPOINT`: a human summary of the mount's `.status/` files.
 struct StatusCommand: ParsableCommand {
@@ -8,9 +11,9 @@ struct StatusCommand: ParsableCommand {
     @Argument(help: "The mountpoint.")
     var mountpoint: String
 
-    static func healthJSON(_ mountpoint: String) -> [String: Any]? {
+    static func healthJSON(_ mountpoint: String) -> JSONValue? {
         guard let data = FileManager.default.contents(atPath: mountpoint + "/.status/health.json") else { return nil }
-        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        return JSONValue.parse(data).flatMap { $0.object != nil ? $0 : nil }
     }
 
     /// `name value` lines as a dictionary.
@@ -22,7 +25,7 @@ struct StatusCommand: ParsableCommand {
     }
 
     static func megabytes(_ bytes: String?) -> String {
-        bytes.flatMap(Double.init).map { String(format: "%.1f", $0 / 1_048_576) } ?? "?"
+        bytes.flatMap(Double.init).map { ($0 / 1_048_576).fixed(1) } ?? "?"
     }
 
     func run() throws {
@@ -32,26 +35,25 @@ struct StatusCommand: ParsableCommand {
         }
         func read(_ name: String) -> String {
             (try? String(contentsOfFile: "\(path)/.status/\(name)", encoding: .utf8))?
-                .trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+                .trimmingWhitespace() ?? "?"
         }
-        let store = json["store"] as? [String: Any] ?? [:]
-        let latency = json["latency_ms"] as? [String: Any] ?? [:]
-        let index = json["index"] as? [String: Any] ?? [:]
+        let store = json["store"] ?? .null, latency = json["latency_ms"] ?? .null, index = json["index"] ?? .null
+        func show(_ value: JSONValue?, _ fallback: String = "?") -> String { value?.display ?? fallback }
         print("health:    \(read("health"))")
-        print("backend:   \(read("backend"))  (\(json["database"] ?? "?"))")
-        print("documents: \(store["entities"] ?? "?") in \(store["libraries"] ?? "?") libraries; index \(index["documents"] ?? "?") (ready: \((index["ready"] as? Bool).map { $0 ? "yes" : "no" } ?? "?"))")
-        print("latency:   p50 \(latency["p50"] ?? "?") ms, p95 \(latency["p95"] ?? "?") ms over \(json["requests"] ?? 0) store calls")
-        print("queries:   \(json["saved_queries"] ?? 0) saved")
+        print("backend:   \(read("backend"))  (\(show(json["database"])))")
+        print("documents: \(show(store["entities"])) in \(show(store["libraries"])) libraries; index \(show(index["documents"])) (ready: \(index["ready"]?.bool.map { $0 ? "yes" : "no" } ?? "?"))")
+        print("latency:   p50 \(show(latency["p50"])) ms, p95 \(show(latency["p95"])) ms over \(show(json["requests"], "0")) store calls")
+        print("queries:   \(show(json["saved_queries"], "0")) saved")
         let cache = Self.pairs(read("cache"))
         let memory = Self.pairs(read("memory"))
         print("cache:     hit rate \(cache["hit_rate"] ?? "?"), memory \(Self.megabytes(cache["memory_bytes"])) of \(Self.megabytes(cache["memory_target_bytes"])) MB, disk \(Self.megabytes(cache["disk_bytes"])) MB")
         print("memory:    \(memory["level"] ?? "?") (\(memory["source"] ?? "?"), \(memory["used_percent"] ?? "?")% used)")
-        if let circuit = json["circuit"] as? [String: Any] {
-            print("api:       circuit \(circuit["state"] ?? "?"), \(json["failovers"] ?? 0) failovers")
+        if let circuit = json["circuit"], circuit.object != nil {
+            print("api:       circuit \(show(circuit["state"])), \(show(json["failovers"], "0")) failovers")
         }
-        print("daemon:    pid \(json["pid"] ?? "?"), since \(json["started_at"] ?? "?"), cache \(json["cache_dir"] ?? "?")")
+        print("daemon:    pid \(show(json["pid"])), since \(show(json["started_at"])), cache \(show(json["cache_dir"]))")
         let errors = read("errors").split(separator: "\n").suffix(5)
-        print("errors:    \(json["errors_total"] ?? 0) in all\(errors.isEmpty ? "" : "; latest:")")
+        print("errors:    \(show(json["errors_total"], "0")) in all\(errors.isEmpty ? "" : "; latest:")")
         for line in errors { print("  \(line)") }
     }
 }

@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import Logging
 import Store
 import Tree
@@ -20,8 +22,8 @@ struct StorePlan {
         var sources = DaemonConfiguration.Sources()
         let named = db ?? Settings.string("RECALLFS_DB")
         sources.databaseExplicit = named != nil
-        sources.databasePath = Mountpoint.absolute((named ?? sources.databasePath)
-            .replacingOccurrences(of: "~", with: homeDirectory(), options: .anchored))
+        let given = named ?? sources.databasePath
+        sources.databasePath = Mountpoint.absolute(given.hasPrefix("~") ? homeDirectory() + given.dropFirst() : given)
         sources.apiURL = noAPI ? nil : (api ?? Settings.string("RECALLFS_API") ?? sources.apiURL)
         sources.allowRemoteAPI = allowRemoteAPI
         self.sources = sources
@@ -89,7 +91,7 @@ struct StorePlan {
                 logger.warning("using a remote API at \(URLSafety.masked(apiURL)): screen text crosses the network")
             }
             let failover = FailoverStore(api: api, local: local, budget: apiTimeout, countCheckInterval: countCheckInterval,
-                                         searchLocallyOnceIndexed: true)
+                                         localFirstAtScale: true)
             failover.checkHealth()
             if api != nil, !failover.circuit.allowsRequests {
                 logger.warning("the API at \(URLSafety.masked(apiURL!)) is not answering; serving from SQLite until it does")

@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 /// `recallfs unmount MOUNTPOINT`: unmounts and waits for the daemon to exit.
 struct UnmountCommand: ParsableCommand {
@@ -15,17 +17,18 @@ struct UnmountCommand: ParsableCommand {
         let path = Mountpoint.absolute(mountpoint)
         guard Mountpoint.isMounted(path) else { exitWithMessage("\(path) is not mounted") }
         // The daemon's pid, read before unmounting, so that we can wait for it to finish.
-        let pid = StatusCommand.healthJSON(path)?["pid"].flatMap { Int32("\($0)") }
-        let fusermount = Process()
-        fusermount.executableURL = URL(fileURLWithPath: "/usr/bin/fusermount3")
-        fusermount.arguments = lazy ? ["-uz", path] : ["-u", path]
-        let errors = Pipe()
-        fusermount.standardError = errors
-        do { try fusermount.run() } catch { exitWithMessage("cannot run fusermount3: \(error)") }
-        fusermount.waitUntilExit()
-        guard fusermount.terminationStatus == 0 else {
-            let reason = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                .trimmingCharacters(in: .whitespacesAndNewlines)
+        let pid = StatusCommand.healthJSON(path)?["pid"]?.int.map { Int32(truncatingIfNeeded: $0) }
+        let status: Int32
+        let reason: String
+        do {
+            let errors = try Spawn.pipe()
+            let pid = try Spawn.start("/usr/bin/fusermount3", lazy ? ["-uz", path] : ["-u", path], stdin: 0, stdout: 1, stderr: errors.write)
+            close(errors.write)
+            reason = String(decoding: Spawn.readAll(errors.read), as: UTF8.self).trimmingWhitespace()
+            close(errors.read)
+            status = Spawn.wait(pid)
+        } catch { exitWithMessage("cannot run fusermount3: \(error)") }
+        guard status == 0 else {
             exitWithMessage("cannot unmount \(path): \(reason) (files still open? try --lazy)")
         }
         if let pid {

@@ -135,9 +135,11 @@ private func utc(_ text: String) -> Int64 { PensieveTime.parse(text)! }
     }
 
     @Test func intAcceptsNumbersAndNumericStrings() {
-        #expect(APIEntityParser.int(NSNumber(value: 42)) == 42)
+        #expect(APIEntityParser.int(.int(42)) == 42)
         #expect(APIEntityParser.int("17") == 17)
-        #expect(APIEntityParser.int(Int(5)) == 5)
+        #expect(APIEntityParser.int(.double(5)) == 5)
+        #expect(APIEntityParser.int(.double(5.5)) == nil)
+        #expect(APIEntityParser.int(.bool(true)) == nil)
         #expect(APIEntityParser.int("x") == nil)
         #expect(APIEntityParser.int(nil) == nil)
     }

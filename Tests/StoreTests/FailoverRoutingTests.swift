@@ -58,10 +58,10 @@ import TestSupport
 
     /// The daemon's setting: once the local index is built and current, it answers even the searches
     /// the API could answer; while it is not built (or its last sync failed), the API answers them.
-    @Test func builtIndexAnswersEverySearchWhenTheDaemonSaysSo() throws {
+    @Test func daemonRoutingAnswersSearchesAndCountsLocally() throws {
         let rig = try FailoverRig(budget: 10)
         rig.api.setSearchWorks(true)
-        let daemon = FailoverStore(api: rig.api, local: rig.local, budget: 10, searchLocallyOnceIndexed: true)
+        let daemon = FailoverStore(api: rig.api, local: rig.local, budget: 10, localFirstAtScale: true)
         daemon.checkHealth()
         #expect(daemon.stats.apiSearchWorks && rig.index.isCurrent)
         let before = rig.api.calls
@@ -70,11 +70,14 @@ import TestSupport
         }
         #expect(rig.api.calls == before, "the API was asked although the local index is current")
         #expect(daemon.stats.lastBackend == "sqlite" && daemon.stats.failovers == 0)
+        // Counts too: health.json shows one at every read, and Pensieve answers it with 400 entities.
+        #expect(try daemon.entityCount(library: nil) == rig.localIDs.count)
+        #expect(rig.api.calls == before, "the API was asked for a count although the database is readable")
 
         // An index that is not built yet: the API answers what it can, as without the setting.
         let fresh = try SearchIndex(path: rig.fixture.temp.path("unbuilt.sqlite"), source: rig.fixture.path)
         let unbuilt = FailoverStore(api: rig.api, local: try rig.fixture.openStore(index: fresh), budget: 10,
-                                    searchLocallyOnceIndexed: true)
+                                    localFirstAtScale: true)
         unbuilt.checkHealth()
         #expect(!fresh.isCurrent)
         #expect(try unbuilt.search(wordRequest("budget")).map(\.id) == [102, 101])

@@ -27,6 +27,16 @@ final class SettableStatus: StatusFileSource {
     func content(_ file: StatusFile) -> [UInt8] { Array(text.withLock { $0 }.utf8) }
 }
 
+/// Renders in 0.7 s, longer than a snapshot lives, with a different length each time.
+final class SlowStatus: StatusFileSource {
+    let renders = Mutex(0)
+    func content(_ file: StatusFile) -> [UInt8] {
+        Thread.sleep(forTimeInterval: 0.7)
+        let n = renders.withLock { $0 += 1; return $0 }
+        return Array(String(repeating: "x", count: n * 10).utf8)
+    }
+}
+
 private func readByInode(_ fs: RecallFileSystem, _ inode: UInt64, chunk: Int = 7) throws -> [UInt8] {
     var bytes: [UInt8] = []
     while true {
@@ -94,6 +104,22 @@ private func readByInode(_ fs: RecallFileSystem, _ inode: UInt64, chunk: Int = 7
         let bytes = try readByInode(fs, inode)
         #expect(Int64(bytes.count) == longer.size)
         #expect(String(decoding: bytes, as: UTF8.self) == "a longer text\n")
+    }
+
+    /// A status file that takes longer than its snapshot's lifetime to render (health.json while the
+    /// API times out) is not rendered again by the very next request: the kernel's EOF read right
+    /// after must see the snapshot whose size it was told, not the head of one and the tail of another.
+    @Test func slowStatusRenderingIsNotBornExpired() throws {
+        let slow = SlowStatus()
+        let fs = RecallFileSystem(store: mock, board: StatusBoard(), savedQueries: nil)
+        fs.attach(status: slow)
+        let inode = Node.statusFile(.healthJSON).inode
+        #expect(fs.attributeTimeout(for: inode) > 0, "the kernel must keep the size it was told for a while")
+        let first = try fs.attributes(inode)
+        let second = try fs.attributes(inode)
+        #expect(slow.renders.withLock { $0 } == 1)
+        #expect(first.size == second.size)
+        #expect(Int64(try readByInode(fs, inode).count) == first.size)
     }
 
     @Test func queryDirectoryListingIsCachedWhileItsResultsStayTheSame() throws {

@@ -268,7 +268,8 @@ final class TempDir {
             #expect(attributes.inode == Node.statusFile(file).inode)
             #expect(try fs.open(attributes.inode, writing: false).directIO)
             #expect(attributes.size == Int64(try readAll(fs, attributes.inode).count), "\(file)")  // stat then cat agree
-            #expect(fs.attributeTimeout(for: attributes.inode) == 0)
+            // As long as a snapshot lives: a reader's reads see one snapshot (see attributeTimeout(for:)).
+            #expect(fs.attributeTimeout(for: attributes.inode) == 0.5)
         }
         #expect(fs.attributeTimeout(for: Node.document(5).inode) == fs.options.attributeTimeout)
         let health = String(decoding: try readAll(fs, Node.statusFile(.health).inode), as: UTF8.self)

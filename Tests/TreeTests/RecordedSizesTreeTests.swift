@@ -30,6 +30,19 @@ import TestSupport
         #expect(entries.count == 10)
         #expect(fs.report.renders == 0)  // every size came from the index
 
+        // A query directory over the same index: named and sized from it too, still no rendering.
+        let query = try fs.makeDirectory(parent: Node.search.inode, name: "café")
+        let queryHandle = try fs.openDirectory(query.inode)
+        let results = try fs.readDirectory(query.inode, handle: queryHandle, after: 0, count: 100, plus: true)
+            .filter { $0.name.hasSuffix(".md") }
+        fs.releaseDirectory(handle: queryHandle)
+        #expect(results.count == 10)
+        #expect(fs.report.renders == 0)
+        let byInode = { (a: NodeAttributes, b: NodeAttributes) in a.inode < b.inode }
+        let resultAttributes: [NodeAttributes] = results.map(\.attributes).sorted(by: byInode)
+        let entryAttributes: [NodeAttributes] = entries.map(\.attributes).sorted(by: byInode)
+        #expect(resultAttributes == entryAttributes)
+
         for entry in entries {
             let file = try fs.open(entry.attributes.inode, writing: false)
             let bytes = try fs.read(handle: file.handle, offset: 0, size: 1 << 20)
