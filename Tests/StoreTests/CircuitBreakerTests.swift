@@ -64,9 +64,10 @@ private struct Boom: Error, Equatable { var code: Int }
         #expect(s.position == .closed && s.consecutiveFailures == 0 && s.openedAt == nil && s.timesOpened == 1)
         #expect(circuit.allowsRequests)
 
+        circuit.recordSuccess()  // the probe after closing worked: back to counting to the threshold
         circuit.recordFailure("x")
-        circuit.healthCheckSucceeded()  // a healthy check also clears a partial count
-        #expect(circuit.snapshot.consecutiveFailures == 0)
+        circuit.healthCheckSucceeded()  // a healthy check does not clear a run of failed requests
+        #expect(circuit.snapshot.consecutiveFailures == 1 && circuit.allowsRequests)
     }
 
     @Test func timesOpenedCountsEveryOpening() {
@@ -81,6 +82,7 @@ private struct Boom: Error, Equatable { var code: Int }
             #expect(circuit.snapshot.position == .open)
             #expect(circuit.snapshot.timesOpened == round)
             circuit.healthCheckSucceeded()
+            circuit.recordSuccess()  // the probe works: the next failures count to the threshold again
         }
     }
 

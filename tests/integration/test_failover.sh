@@ -3,10 +3,11 @@
 # `timeout` below is a hang detector (a frozen API must not block a read for 30 s), not a speed bound.
 API="http://127.0.0.1:$PENSIEVE_PORT"
 M="$WORK/api"; L="$WORK/sqlite"
-# --attr-timeout 1: the kernel keeps a document's pages and attributes, and the daemon trusts a
-# checked rendering, for that long; with the default 60 s the reads below would be served from those
-# caches and never reach the API that was just killed (which is right, but tests nothing here).
-FAST=(--api-timeout 1 --health-interval 2 --poll-interval 1 --attr-timeout 1)
+# --attr-timeout 1 --cache-ttl 1: the kernel keeps a document's pages and attributes, the daemon
+# trusts a checked rendering and keeps entities, for that long; with the defaults (60 s, 300 s) the
+# reads below would be served from those caches and never reach the API that was just killed (which
+# is right, but tests nothing here). Searches come from the local index once it is built.
+FAST=(--api-timeout 1 --health-interval 2 --poll-interval 1 --attr-timeout 1 --cache-ttl 1)
 mount_fs "$M" "$PENSIEVE_DB" --api "$API" "${FAST[@]}" || { fail "mount with API"; return; }
 CACHE_DIR="$WORK/cache-sqlite" mount_fs "$L" "$PENSIEVE_DB" || { fail "mount SQLite only"; return; }
 metric() { awk -v k="$2" '$1 == k {print $2}' "$1/.status/metrics"; }
@@ -17,8 +18,10 @@ wait_for() {  # wait_for SECONDS command...: retries until the command succeeds
 health_is() { [[ "$(cat "$1/.status/health")" == "$2" ]]; }
 pensieve_pid() { cat "$PENSIEVE_HOME/pensieve-serve.pid"; }
 reads_ok() {  # reads_ok MNT: cat every document and list two queries, each guarded against a hang
-  local m="$1" f
-  for f in "$m"/documents/*; do timeout 20 cat "$f" > /dev/null || return 1; done
+  local m="$1" f files
+  files=("$m"/documents/*)  # listing refreshes every document's attributes in the kernel...
+  sleep 1.1                 # ...so wait past --attr-timeout and --cache-ttl: each cat reaches the store
+  for f in "${files[@]}"; do timeout 20 cat "$f" > /dev/null || return 1; done
   timeout 20 ls "$m/search/budget review" | grep -q . || return 1
   timeout 20 ls "$m/search/zebra" | grep -q . || return 1
   # A query never asked before: an image-only list (the local index answers it once it is built).
