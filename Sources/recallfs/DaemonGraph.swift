@@ -94,6 +94,7 @@ final class DaemonGraph {
             tiered.releaseFreedMemory()
         }
         let result = session.run()
+        tiered.flushTrace()
         logger.info("unmounted \(c.mount.mountpoint) (loop result \(result))")
     }
 }
