@@ -1,6 +1,4 @@
-import Dispatch
 import FoundationEssentials
-import Glibc
 import Synchronization
 
 /// A set of entries that is dropped together: everything about one document, or every entry of one kind.

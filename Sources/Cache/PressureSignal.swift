@@ -1,6 +1,4 @@
-import Dispatch
 import FoundationEssentials
-import Glibc
 
 /// Reads the best memory signal this process has, from files under a `/proc` and a `/sys/fs/cgroup`
 /// root (parameters, so tests can point them at fake trees):

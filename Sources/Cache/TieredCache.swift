@@ -1,4 +1,3 @@
-import Dispatch
 import FoundationEssentials
 import Glibc
 import Store
@@ -247,10 +246,7 @@ public final class TieredCache: Sendable {
         let fraction = configuration.policy.targetFractions[level.rawValue]
         let budget = counters.withLock { $0.level = level; return $0.budget }
         memory.setTarget(Int(Double(budget) * fraction))
-        if level == .critical {
-            _ = glibcMallocTrim(0)
-            counters.withLock { $0.trims += 1 }
-        }
+        if level == .critical { releaseFreedMemory() }
     }
 
     /// Returns freed heap pages to the OS (`malloc_trim`) after a burst of work (see `IdleTrimPolicy`),

@@ -1,6 +1,4 @@
-import Dispatch
 import FoundationEssentials
-import Glibc
 import Store
 
 /// Bounds the daemon's transient working memory: the entities being rendered and the renderings

@@ -1,5 +1,4 @@
 import CFuse
-import Dispatch
 import FoundationEssentials
 import Glibc
 import Logging

@@ -1,7 +1,5 @@
 import Cache
-import Dispatch
 import FoundationEssentials
-import Glibc
 import Prometheus
 import Store
 import Tree

@@ -1,7 +1,5 @@
 import Cache
-import Dispatch
 import FoundationEssentials
-import Glibc
 import Synchronization
 import Store
 import Tree

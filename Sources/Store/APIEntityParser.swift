@@ -1,6 +1,4 @@
-import Dispatch
 import FoundationEssentials
-import Glibc
 
 /// Turns Pensieve API JSON into `Entity` values. It accepts every shape the API emits for an entity:
 /// `GET /api/entities/{id}` (Entity), folder listings (raw ORM objects with extra fields) and search hits

@@ -1,6 +1,4 @@
-import Dispatch
 import FoundationEssentials
-import Glibc
 import Synchronization
 
 /// The circuit's state and its transitions, as a value: every transition is a mutating method that

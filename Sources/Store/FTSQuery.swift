@@ -1,6 +1,4 @@
-import Dispatch
 import FoundationEssentials
-import Glibc
 
 /// Turns the words and phrases of a `SearchRequest` into an FTS5 MATCH expression.
 ///

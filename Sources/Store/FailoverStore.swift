@@ -1,4 +1,3 @@
-import Dispatch
 import FoundationEssentials
 import Glibc
 import Logging
@@ -213,7 +212,7 @@ public final class FailoverStore: DocumentStore {
     /// (the hits came from it, or the API's hits are in it): no entity is loaded or rendered for
     /// them. Like listings, by design, not a failover.
     public func listed(ids: [Int64]) throws -> [ListedDocument] {
-        try fromDatabase("list", when: false, { try $0.listed(ids: ids) }) ?? []
+        try fromDatabase("list", { try $0.listed(ids: ids) }) ?? []
     }
 
     public func entitySummary(id: Int64) throws -> EntitySummary? {

@@ -1,5 +1,4 @@
 import CCurl
-import Dispatch
 import FoundationEssentials
 import Glibc
 import Synchronization

@@ -1,6 +1,4 @@
-import Dispatch
 import FoundationEssentials
-import Glibc
 
 /// Pensieve's `ocr_result` value: a JSON array of `{dt_boxes, rec_txt, score}` in reading order.
 public enum OCRText {

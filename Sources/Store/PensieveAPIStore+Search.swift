@@ -1,6 +1,4 @@
-import Dispatch
 import FoundationEssentials
-import Glibc
 
 extension PensieveAPIStore {
     /// Whether `/api/search` answers `request` exactly as the local index would, given Pensieve 0.37.0's

@@ -1,6 +1,4 @@
-import Dispatch
 import FoundationEssentials
-import Glibc
 import Synchronization
 
 /// Pensieve's REST API (`http://127.0.0.1:8839/api`) as a `DocumentStore`, over libcurl.

@@ -1,4 +1,3 @@
-import Dispatch
 import FoundationEssentials
 import Glibc
 
@@ -105,7 +104,7 @@ public struct PensieveDatabaseBuilder {
                 var info = stat()
                 guard lstat(path, &info) == 0 else { continue }
                 if info.st_mode & S_IFMT == S_IFDIR { pending.append(path); continue }
-                let ext = (name.split(separator: ".").count > 1 ? name.split(separator: ".").last.map(String.init) ?? "" : "").lowercased()
+                let ext = name.lastIndex(of: ".").map { name[name.index(after: $0)...].lowercased() } ?? ""
                 guard info.st_mode & S_IFMT == S_IFREG, Self.textExtensions.contains(ext),
                       let data = FileManager.default.contents(atPath: path) else { continue }
                 files.append(TextFile(path: path, name: name, type: ext == "md" ? "markdown" : ext, size: Int64(data.count),

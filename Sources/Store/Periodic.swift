@@ -1,4 +1,3 @@
-import Dispatch
 import FoundationEssentials
 import Glibc
 
@@ -7,20 +6,21 @@ import Glibc
 public enum Periodic {
     /// `immediately` runs the body once before the first pause.
     public static func run(every interval: Double, name: String, immediately: Bool = true, _ body: @escaping @Sendable () -> Void) {
-        Thread.start(name: name) {
+        NamedThread.start(name: name) {
             if immediately { body() }
             while true {
-                Thread.sleep(seconds: interval)
+                NamedThread.sleep(seconds: interval)
                 body()
             }
         }
     }
 }
 
-/// A detached thread of its own (Foundation's `Thread`, which the daemon does not link; see `JSONValue`).
-public enum Thread {
+/// A detached pthread with a name (Foundation's `Thread`, which the daemon does not link; see
+/// `JSONValue`). Not called `Thread`: code that imports Foundation too (the tests) would see two.
+enum NamedThread {
     /// Starts `body` on a new detached thread named `name` (the name shows in `top -H` and `perf`).
-    public static func start(name: String, _ body: @escaping @Sendable () -> Void) {
+    static func start(name: String, _ body: @escaping @Sendable () -> Void) {
         final class Box: @unchecked Sendable { let body: @Sendable () -> Void; let name: String; init(_ b: @escaping @Sendable () -> Void, _ n: String) { body = b; name = n } }
         let box = Unmanaged.passRetained(Box(body, name)).toOpaque()
         var thread = pthread_t()
@@ -34,7 +34,7 @@ public enum Thread {
     }
 
     /// Sleeps the calling thread for `seconds`.
-    public static func sleep(seconds: Double) {
+    static func sleep(seconds: Double) {
         guard seconds > 0 else { return }
         var time = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9))
         var left = timespec()

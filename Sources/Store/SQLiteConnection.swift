@@ -1,5 +1,4 @@
 import CSQLite
-import Dispatch
 import FoundationEssentials
 import Glibc
 
@@ -45,7 +44,8 @@ public final class SQLiteConnection: @unchecked Sendable {
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
         flags |= readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0))
         var db: OpaquePointer?
-        let uri = "file:" + PercentEncoding.path(path)
+        // A URI (for `mode=ro`), with the path percent-encoded: `?`, `#` and `%` are legal in file names.
+        let uri = URL(fileURLWithPath: path).absoluteString
             + (readOnly ? "?mode=ro" : "")
         let rc = sqlite3_open_v2(uri, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {

@@ -1,6 +1,5 @@
 import Dispatch
 import FoundationEssentials
-import Glibc
 import Synchronization
 
 /// A fixed-size pool of connections to one database, so that FUSE worker threads read in parallel

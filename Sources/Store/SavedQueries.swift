@@ -1,6 +1,4 @@
-import Dispatch
 import FoundationEssentials
-import Glibc
 import Synchronization
 
 /// The query directories that `ls search/` shows, persisted in the cache directory so that they

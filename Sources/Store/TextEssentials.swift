@@ -1,7 +1,7 @@
 import Glibc
 
 /// The few string operations the daemon took from Foundation, which it does not link (see
-/// `JSONValue` for why): trimming and percent-encoding a path.
+/// `JSONValue` for why): trimming, and fixed-point numbers.
 extension StringProtocol {
     /// Without leading and trailing whitespace and newlines (Unicode's definition).
     public func trimmingWhitespace() -> String { trimming { $0.isWhitespace || $0.isNewline } }
@@ -10,33 +10,6 @@ extension StringProtocol {
     public func trimming(_ drop: (Character) -> Bool) -> String {
         guard let first = firstIndex(where: { !drop($0) }), let last = lastIndex(where: { !drop($0) }) else { return "" }
         return String(self[first...last])
-    }
-}
-
-public enum PercentEncoding {
-    /// `path` with every byte outside RFC 3986's path characters (unreserved, sub-delims, `:`, `@`,
-    /// `/`) written as `%XX`, as Foundation's `.urlPathAllowed` does.
-    public static func path(_ path: String) -> String {
-        var out = ""
-        out.reserveCapacity(path.utf8.count)
-        for byte in path.utf8 {
-            if isPathByte(byte) {
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            } else {
-                let hex = Array("0123456789ABCDEF".utf8)
-                out += "%" + String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 15)]], as: UTF8.self)
-            }
-        }
-        return out
-    }
-
-    private static func isPathByte(_ b: UInt8) -> Bool {
-        switch b {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return true
-        default:
-            return Array("-._~!$&'()*+,;=:@/".utf8).contains(b)
-        }
     }
 }
 

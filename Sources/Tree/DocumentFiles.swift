@@ -1,5 +1,4 @@
 import Cache
-import Dispatch
 import FoundationEssentials
 import Glibc
 import Store

@@ -1,6 +1,5 @@
 import Dispatch
 import FoundationEssentials
-import Glibc
 import Store
 
 /// A `DocumentStore` decorator that times every call and reports it to the `StatusBoard`, so that

@@ -1,6 +1,4 @@
-import Dispatch
 import FoundationEssentials
-import Glibc
 
 /// Characters that a name (or a line of `.status/errors`) must not carry as they are.
 ///

@@ -1,6 +1,4 @@
-import Dispatch
 import FoundationEssentials
-import Glibc
 import Synchronization
 
 /// Renders the files under `.status/` (implemented by the StatusFiles layer).

@@ -1,7 +1,5 @@
 import Cache
-import Dispatch
 import FoundationEssentials
-import Glibc
 import Tree
 
 /// Everything a mount is built from, in one value. Each default is written here, once; the CLI only

@@ -1,6 +1,5 @@
 import Cache
 import FUSEBridge
-import Dispatch
 import FoundationEssentials
 import Glibc
 import Logging

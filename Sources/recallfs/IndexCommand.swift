@@ -1,7 +1,5 @@
 import ArgumentParser
-import Dispatch
 import FoundationEssentials
-import Glibc
 import Store
 
 /// `recallfs index DIR --db PATH`: builds or updates a Pensieve-format database from text files.

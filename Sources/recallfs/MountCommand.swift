@@ -1,7 +1,6 @@
 import ArgumentParser
 import Cache
 import FUSEBridge
-import Dispatch
 import FoundationEssentials
 import Glibc
 import Logging

@@ -1,7 +1,5 @@
 import ArgumentParser
-import Dispatch
 import FoundationEssentials
-import Glibc
 import Store
 
 /// `recallfs status MOUNTPOINT`: a human summary of the mount's `.status/` files.

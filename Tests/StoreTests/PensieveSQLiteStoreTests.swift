@@ -12,6 +12,20 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: path))  // opening never creates it
     }
 
+    /// Connections open a `file:` URI (for `mode=ro`): characters that mean something in a URI, and
+    /// non-ASCII, must reach the file system as they are.
+    @Test(arguments: ["a b.db", "q?mode=rw.db", "h#frag.db", "p%20c.db", "ü;x=y.db"])
+    func pathsWithURICharactersOpen(_ name: String) throws {
+        let temp = try TempDirectory()
+        let path = temp.path(name)
+        let writer = try SQLiteConnection(path: path, readOnly: false, create: true)
+        try writer.execute("CREATE TABLE t(v INTEGER); INSERT INTO t VALUES (42);")
+        let reader = try SQLiteConnection(path: path, readOnly: true)
+        #expect(try reader.scalarInt("SELECT v FROM t") == 42)
+        #expect(throws: (any Error).self) { try reader.execute("INSERT INTO t VALUES (1)") }  // mode=ro held
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temp.url.path).contains(name), "the file has its own name, not a decoded or truncated one")
+    }
+
     @Test func otherSQLiteDatabaseIsNotPensieve() throws {
         let temp = try TempDirectory()
         let path = temp.path("other.db")

@@ -443,10 +443,30 @@ struct QOpts {
     bool fts5like = false;  // BM25Weight(k1=1.2, k2=0, k3=1, b=0.75, min_normlen=0), FTS5's parameters
 };
 
+// Splits the mini syntax into its parts: "quoted text" (quoted = true) and space-separated words.
+template <class F> static void for_each_query_part(const string& q, F part) {
+    size_t i = 0;
+    while (i < q.size()) {
+        while (i < q.size() && q[i] == ' ') i++;
+        if (i >= q.size()) break;
+        size_t j;
+        if (q[i] == '"') {
+            j = q.find('"', i + 1);
+            if (j == string::npos) j = q.size();
+            part(q.substr(i + 1, j - i - 1), true);
+            i = j + 1;
+        } else {
+            j = q.find(' ', i);
+            if (j == string::npos) j = q.size();
+            part(q.substr(i, j - i), false);
+            i = j;
+        }
+    }
+}
+
 // Parses the mini syntax into a Xapian query.
 static Xapian::Query parse_query(const string& q, const QOpts& o) {
     vector<Xapian::Query> must, filters;
-    size_t i = 0;
     auto exact_or_prefix = [&](const string& chunk, bool prefix) {
         vector<Tok> toks;
         tokenize(chunk, [&](const string& t, bool cjk) { toks.push_back({t, cjk}); });
@@ -465,21 +485,9 @@ static Xapian::Query parse_query(const string& q, const QOpts& o) {
             must.emplace_back(Xapian::Query::OP_PHRASE, parts.begin(), parts.end(), parts.size());
         }
     };
-    while (i < q.size()) {
-        while (i < q.size() && q[i] == ' ') i++;
-        if (i >= q.size()) break;
-        if (q[i] == '"') {
-            size_t j = q.find('"', i + 1);
-            if (j == string::npos) j = q.size();
-            exact_or_prefix(q.substr(i + 1, j - i - 1) + " ", false);
-            // force phrase for quoted text even with one token
-            i = j + 1;
-            continue;
-        }
-        size_t j = q.find(' ', i);
-        if (j == string::npos) j = q.size();
-        string w = q.substr(i, j - i);
-        i = j;
+    for_each_query_part(q, [&](const string& w, bool quoted) {
+        // quoted text is a phrase even with one token
+        if (quoted) { exact_or_prefix(w + " ", false); return; }
         if (w.rfind("app:", 0) == 0) {
             string a = "A";
             for (char c : w.substr(4)) a += (c >= 'A' && c <= 'Z') ? char(c + 32) : c;
@@ -497,7 +505,7 @@ static Xapian::Query parse_query(const string& q, const QOpts& o) {
         } else {
             exact_or_prefix(w, true);
         }
-    }
+    });
     Xapian::Query words = must.empty() ? Xapian::Query::MatchAll
                                        : Xapian::Query(Xapian::Query::OP_AND, must.begin(), must.end());
     if (filters.empty()) return words;
@@ -584,24 +592,12 @@ static int cmd_query(int argc, char** argv) {
 static string fts_match(const string& q) {
     // each whitespace-separated word as a quoted prefix; "quoted words" as a phrase
     string out;
-    size_t i = 0;
-    while (i < q.size()) {
-        while (i < q.size() && q[i] == ' ') i++;
-        if (i >= q.size()) break;
-        if (q[i] == '"') {
-            size_t j = q.find('"', i + 1);
-            if (j == string::npos) j = q.size();
-            out += (out.empty() ? "" : " ") + string("\"") + q.substr(i + 1, j - i - 1) + "\"";
-            i = j + 1;
-            continue;
-        }
-        size_t j = q.find(' ', i);
-        if (j == string::npos) j = q.size();
-        string w = q.substr(i, j - i);
-        if (w[0] == '=') out += (out.empty() ? "" : " ") + string("\"") + w.substr(1) + "\"";  // exact
-        else out += (out.empty() ? "" : " ") + string("\"") + w + "\"*";
-        i = j;
-    }
+    for_each_query_part(q, [&](const string& w, bool quoted) {
+        if (!out.empty()) out += " ";
+        if (quoted) out += "\"" + w + "\"";
+        else if (w[0] == '=') out += "\"" + w.substr(1) + "\"";  // exact
+        else out += "\"" + w + "\"*";
+    });
     return out;
 }
 
