@@ -237,6 +237,13 @@ final class DocumentFiles: Sendable {
         return document.attributes
     }
 
+    /// A listed document's attributes from the size the index recorded for its rendering, if it did.
+    static func recordedAttributes(_ listed: ListedDocument) -> NodeAttributes? {
+        guard let recorded = listed.rendering else { return nil }
+        return NodeAttributes.file(.document(listed.summary.id), size: recorded.size, modified: listed.summary.createdAt,
+                                   changed: recorded.changedAt)
+    }
+
     /// One page of documents with `id > afterID`; the cookie of a document is its id + 2. The last two
     /// ids of Int64 cannot have a cookie: such entries are reported, not listed. With `plus`, sizes
     /// come from the listing where the index recorded them, else from a cached or new rendering.
@@ -264,9 +271,8 @@ final class DocumentFiles: Sendable {
         return listed.compactMap { entry in
             let summary = entry.summary
             let attributes: NodeAttributes
-            if let recorded = entry.rendering {
-                attributes = NodeAttributes.file(.document(summary.id), size: recorded.size, modified: summary.createdAt,
-                                                 changed: recorded.changedAt)
+            if let recorded = Self.recordedAttributes(entry) {
+                attributes = recorded
             } else if let document = rendered[Node.document(summary.id).inode] {
                 attributes = document.attributes
             } else {

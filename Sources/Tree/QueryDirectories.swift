@@ -88,10 +88,7 @@ final class QueryDirectories: Sendable {
         // hits it has no size for are loaded and rendered, as they would be for a file.
         var named: [Int64: (summary: EntitySummary, attributes: NodeAttributes)] = [:]
         for listed in try store.listed(ids: hits.map(\.id)) {
-            guard let recorded = listed.rendering else { continue }
-            named[listed.summary.id] = (listed.summary, NodeAttributes.file(.document(listed.summary.id), size: recorded.size,
-                                                                          modified: listed.summary.createdAt,
-                                                                          changed: recorded.changedAt))
+            if let attributes = DocumentFiles.recordedAttributes(listed) { named[listed.summary.id] = (listed.summary, attributes) }
         }
         let unsized = hits.map(\.id).filter { named[$0] == nil }
         try EntityBatches.forEach(unsized, batchBytes: documents.batchBytes, load: store.entities(ids:)) { entity in
@@ -196,8 +193,6 @@ final class QueryDirectories: Sendable {
         }
     }
 
-    /// Drops every cached result list (after the documents changed); returns what each query slot listed.
-    @discardableResult
     /// Records `entries` as the listing the kernel gets for `slot`; true when it is the same as the
     /// one it got last time (so the kernel's cached copy of it is still right).
     func handOut(_ entries: [DirectoryEntry], slot: Int64) -> Bool {
@@ -216,6 +211,8 @@ final class QueryDirectories: Sendable {
         }
     }
 
+    /// Drops every cached result list (after the documents changed); returns what each query slot listed.
+    @discardableResult
     func invalidateResults() -> [(slot: Int64, entries: [DirectoryEntry])] {
         state.withLock { s in
             let dropped = s.results.compactMap { name, results in s.slots[name].map { ($0, results.entries) } }

@@ -12,9 +12,10 @@ public protocol StatusFileSource: Sendable {
 ///
 /// Each snapshot carries the time its content first appeared, which is the file's mtime to the
 /// nanosecond. With the kernel caching file pages (the tree answers `open` with ENOSYS, see
-/// `RecallFileSystem.read(inode:offset:size:)`), that is how a reader sees new content: status files
-/// have no attribute timeout, the kernel asks for their attributes before every read, and drops its
-/// cached pages when the mtime or size differs (FUSE's auto_inval_data).
+/// `RecallFileSystem.read(inode:offset:size:)`), that is how a reader sees new content: the kernel
+/// keeps a status file's attributes only as long as its snapshot lives (`lifetime`), asks again at
+/// the next read after that, and drops its cached pages when the mtime or size differs (FUSE's
+/// auto_inval_data).
 final class StatusSnapshots: Sendable {
     static let lifetime: TimeInterval = 0.5
     struct Snapshot: Sendable {
