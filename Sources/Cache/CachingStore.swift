@@ -35,9 +35,13 @@ public final class CachingStore: DocumentStore {
         try base.entitySummaries(afterID: afterID, library: library, limit: limit)
     }
 
-    public func listing(afterID: Int64, library: Int64?, limit: Int) throws -> [ListedDocument] {
-        try base.listing(afterID: afterID, library: library, limit: limit)
+    public func listing(afterID: Int64, filter: DocumentFilter, limit: Int) throws -> [ListedDocument] {
+        try base.listing(afterID: afterID, filter: filter, limit: limit)
     }
+
+    public func earliestCapture(filter: DocumentFilter) throws -> Int64? { try base.earliestCapture(filter: filter) }
+    public func appNames(library: Int64?) throws -> [String?] { try base.appNames(library: library) }
+    public func neighbours(of id: Int64, count: Int) throws -> Neighbours? { try base.neighbours(of: id, count: count) }
 
     public func listed(ids: [Int64]) throws -> [ListedDocument] { try base.listed(ids: ids) }
 
@@ -67,6 +71,7 @@ public final class CachingStore: DocumentStore {
     public func entityCount(library: Int64?) throws -> Int { try base.entityCount(library: library) }
 
     public func search(_ request: SearchRequest) throws -> [SearchHit] { try base.search(request) }
+    public func matchCount(_ request: SearchRequest) throws -> Int? { try base.matchCount(request) }
 
     /// `invalidate` for one changed entity.
     public func invalidate(entity id: Int64) { invalidate([ChangeEvent(kind: .updated, id: id, source: "direct")]) }

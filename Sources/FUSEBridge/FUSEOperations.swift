@@ -194,8 +194,30 @@ func opLink(_ req: fuse_req_t?, _ ino: fuse_ino_t, _ newParent: fuse_ino_t, _ ne
 func opWrite(_ req: fuse_req_t?, _ ino: fuse_ino_t, _ buf: UnsafePointer<CChar>?, _ size: Int, _ off: off_t, _ fi: UnsafeMutablePointer<fuse_file_info>?) {
     fail(req, tree(req).refuseWrite("write", ino))
 }
+// Extended attributes (see `RecallFileSystem+ExtendedAttributes`). A zero `size` asks for the size.
+private func replyXattr(_ req: fuse_req_t?, _ bytes: [UInt8], size: Int) {
+    if size == 0 { fuse_reply_xattr(req, bytes.count); return }
+    guard bytes.count <= size else { fuse_reply_err(req, ERANGE); return }
+    bytes.withUnsafeBytes { raw in _ = fuse_reply_buf(req, raw.baseAddress?.assumingMemoryBound(to: CChar.self), raw.count) }
+}
+
+func opGetxattr(_ req: fuse_req_t?, _ ino: fuse_ino_t, _ rawName: UnsafePointer<CChar>?, _ size: Int) {
+    do { replyXattr(req, try tree(req).extendedAttribute(ino, name: name(rawName)), size: size) } catch { fail(req, error) }
+}
+
+func opListxattr(_ req: fuse_req_t?, _ ino: fuse_ino_t, _ size: Int) {
+    do {
+        let names: [UInt8] = try tree(req).extendedAttributes(ino).flatMap { Array($0.name.utf8) + [UInt8(0)] }
+        replyXattr(req, names, size: size)
+    } catch { fail(req, error) }
+}
+
 func opSetxattr(_ req: fuse_req_t?, _ ino: fuse_ino_t, _ rawName: UnsafePointer<CChar>?, _ value: UnsafePointer<CChar>?, _ size: Int, _ flags: Int32) {
-    fail(req, tree(req).refuseWrite("setxattr", ino))
+    let bytes = value.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) } ?? []
+    do {
+        try tree(req).setExtendedAttribute(ino, name: name(rawName), value: bytes)
+        fuse_reply_err(req, 0)
+    } catch { fail(req, error) }
 }
 func opRemovexattr(_ req: fuse_req_t?, _ ino: fuse_ino_t, _ rawName: UnsafePointer<CChar>?) {
     fail(req, tree(req).refuseWrite("removexattr", ino))
@@ -228,6 +250,8 @@ func makeLowLevelOperations() -> fuse_lowlevel_ops {
     ops.access = opAccess
     ops.create = opCreate
     ops.setxattr = opSetxattr
+    ops.getxattr = opGetxattr
+    ops.listxattr = opListxattr
     ops.removexattr = opRemovexattr
     return ops
 }

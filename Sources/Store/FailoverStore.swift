@@ -183,13 +183,38 @@ public final class FailoverStore: DocumentStore {
     /// tables by id. The API pages with an offset, which is quadratic on Pensieve's server over a
     /// million entities, and knows no sizes; it lists only when there is no readable database. This
     /// is by design, not a failover, so `.status/backend` keeps naming the store that serves documents.
-    public func listing(afterID: Int64, library: Int64?, limit: Int) throws -> [ListedDocument] {
+    public func listing(afterID: Int64, filter: DocumentFilter, limit: Int) throws -> [ListedDocument] {
         if let page = try fromDatabase("list", when: local?.index?.isCurrent == true, {
-            try $0.listing(afterID: afterID, library: library, limit: limit)
+            try $0.listing(afterID: afterID, filter: filter, limit: limit)
         }) {
             return page
         }
-        return try entitySummaries(afterID: afterID, library: library, limit: limit).map { ListedDocument(summary: $0) }
+        guard let api, listingAPI || local == nil else {
+            return try run("list", api: nil, local: { try $0.listing(afterID: afterID, filter: filter, limit: limit) })
+        }
+        return try run("list", api: { _ in try api.listing(afterID: afterID, filter: filter, limit: limit) },
+                       local: { try $0.listing(afterID: afterID, filter: filter, limit: limit) })
+    }
+
+    /// The timeline's, the apps' and the neighbours' questions: like listings, from the database
+    /// whenever it is readable (indexed there; the API can only scan), else from the API.
+    private func view<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any DocumentStore) throws -> T) throws -> T {
+        if let answer = try fromDatabase(operation, when: local?.index?.isCurrent == true, { try body($0) }) { return answer }
+        return try run(operation, api: { try body($0) }, local: { try body($0) })
+    }
+
+    public func earliestCapture(filter: DocumentFilter) throws -> Int64? {
+        try view("timeline") { try $0.earliestCapture(filter: filter) }
+    }
+
+    public func appNames(library: Int64?) throws -> [String?] { try view("apps") { try $0.appNames(library: library) } }
+
+    public func matchCount(_ request: SearchRequest) throws -> Int? {
+        try fromDatabase("count", { try $0.matchCount(request) }) ?? nil
+    }
+
+    public func neighbours(of id: Int64, count: Int) throws -> Neighbours? {
+        try view("around") { try $0.neighbours(of: id, count: count) }
     }
 
     /// A read the database serves by design (not as a failover) while it is readable, or `also` holds:

@@ -60,6 +60,18 @@ public final class HTTPClient: Sendable {
         try perform(path, method: "POST", body: json, timeout: timeout ?? self.timeout)
     }
 
+    /// PUT with a JSON body (Pensieve's tag replacement).
+    public func put(_ path: String, json: Data, timeout: Double? = nil) throws(TransportError) -> Response {
+        try perform(path, method: "PUT", body: json, timeout: timeout ?? self.timeout)
+    }
+
+    /// GET of `count` bytes at `offset` (`Range: bytes=…`): a server that ignores ranges answers 200
+    /// with the whole body, which the caller slices.
+    public func getRange(_ path: String, offset: Int64, count: Int, timeout: Double? = nil) throws(TransportError) -> Response {
+        try perform(path, method: "GET", body: nil, timeout: timeout ?? self.timeout,
+                    extraHeaders: ["Range: bytes=\(offset)-\(offset + Int64(max(1, count)) - 1)"])
+    }
+
     /// curl's total and connect timeouts for a request: the client's own, capped by what is left of
     /// the request's budget on this thread (see `RequestDeadline`); nil when nothing is left.
     func timeouts(requested: Double) -> (total: Double, connect: Double)? {
@@ -68,7 +80,8 @@ public final class HTTPClient: Sendable {
         return (min(requested, left), min(connectTimeout, left))
     }
 
-    private func perform(_ path: String, method: String, body: Data?, timeout requested: Double) throws(TransportError) -> Response {
+    private func perform(_ path: String, method: String, body: Data?, timeout requested: Double,
+                         extraHeaders: [String] = []) throws(TransportError) -> Response {
         guard let (timeout, connectTimeout) = timeouts(requested: requested) else {
             throw .timedOut("\(method) \(URLSafety.masked(baseURL + path)): no time left in the request's budget")
         }
@@ -91,10 +104,12 @@ public final class HTTPClient: Sendable {
         ccurl_setopt_ptr(handle, CURLOPT_WRITEDATA, box.toOpaque())
         ccurl_setopt_headerfn(handle, curlWriteHeader)
         ccurl_setopt_ptr(handle, CURLOPT_HEADERDATA, box.toOpaque())
-        var headers: UnsafeMutablePointer<curl_slist>? = curl_slist_append(nil, "Accept: application/json")
+        var headers: UnsafeMutablePointer<curl_slist>? = curl_slist_append(nil, extraHeaders.isEmpty ? "Accept: application/json" : "Accept: */*")
         defer { curl_slist_free_all(headers) }
+        for header in extraHeaders { headers = curl_slist_append(headers, header) }
         if let body {
             headers = curl_slist_append(headers, "Content-Type: application/json")
+            if method != "POST" { ccurl_setopt_str(handle, CURLOPT_CUSTOMREQUEST, method) }
             ccurl_setopt_long(handle, CURLOPT_POST, 1)
             ccurl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, body.count)
             body.withUnsafeBytes { raw in _ = ccurl_setopt_ptr(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress)) }

@@ -113,7 +113,9 @@ public struct SearchRequest: Sendable, Equatable, Hashable {
 public struct SearchHit: Sendable, Equatable {
     public var id: Int64
     public var rank: Int
-    public init(id: Int64, rank: Int) { self.id = id; self.rank = rank }
+    /// The relevance score where the store computes one (bm25, higher is better; none in list mode).
+    public var score: Double?
+    public init(id: Int64, rank: Int, score: Double? = nil) { self.id = id; self.rank = rank; self.score = score }
 }
 
 /// One entry of a `documents/` page: the entity's summary and, when a store recorded it at this

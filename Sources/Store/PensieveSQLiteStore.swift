@@ -94,7 +94,7 @@ public final class PensieveSQLiteStore: DocumentStore {
 
     /// Every read goes through here: the file is checked (at most once a second), and a failure that
     /// says the file is damaged or gone is remembered for health until a check finds it readable.
-    private func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+    func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
         if let problem = checkFile() { throw StoreError.unavailable(problem) }
         do {
             return try pool.withConnection(body)
@@ -154,19 +154,6 @@ public final class PensieveSQLiteStore: DocumentStore {
     public func listed(ids: [Int64]) throws -> [ListedDocument] {
         guard let index, index.isCurrent else { return [] }
         return try index.listed(ids: ids)
-    }
-
-    public func listing(afterID: Int64, library: Int64?, limit: Int) throws -> [ListedDocument] {
-        guard let index, index.isCurrent else {
-            return try entitySummaries(afterID: afterID, library: library, limit: limit).map { ListedDocument(summary: $0) }
-        }
-        var page = try index.listing(afterID: afterID, library: library, limit: limit)
-        if page.count < limit {
-            let indexedUpTo = try index.newestID()
-            let from = max(afterID, page.last?.summary.id ?? afterID, indexedUpTo)
-            page += try entitySummaries(afterID: from, library: library, limit: limit - page.count).map { ListedDocument(summary: $0) }
-        }
-        return page
     }
 
     public func entitySummary(id: Int64) throws -> EntitySummary? {
@@ -256,6 +243,12 @@ public final class PensieveSQLiteStore: DocumentStore {
 
     public func search(_ request: SearchRequest) throws -> [SearchHit] {
         try search(request, libraryIDs: try libraryIDs(named: request.libraries))
+    }
+
+    /// Counted by the index while it is current.
+    public func matchCount(_ request: SearchRequest) throws -> Int? {
+        guard let index = currentIndex else { return nil }
+        return try index.matchCount(request, libraryIDs: try libraryIDs(named: request.libraries))
     }
 
     /// `search` with the request's library names already resolved (by the caller, once).

@@ -18,3 +18,12 @@ extension PensieveAPIStore: PrimaryStore {
     public var location: String { URLSafety.masked(http.baseURL) }
     public func canAnswer(_ request: SearchRequest, imagesOnly: Bool) -> Bool { Self.canAnswer(request, imagesOnly: imagesOnly) }
 }
+
+/// What only the primary store can do: write tags, and serve an original file this machine cannot
+/// read. Test doubles that do not implement them answer "unavailable".
+public protocol WritablePrimary: Sendable {
+    /// Replaces the tags of entity `id` (Pensieve: `PUT /api/entities/{id}/tags`).
+    func replaceTags(id: Int64, tags: [String]) throws
+    /// `count` bytes at `offset` of the original file at `path` (Pensieve: `GET /api/files/…`, by range).
+    func fileBytes(path: String, offset: Int64, count: Int) throws -> [UInt8]
+}

@@ -15,6 +15,8 @@ public struct SQLRow {
 
     public func int(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
     public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
+    public func double(_ column: Int32) -> Double { sqlite3_column_double(statement, column) }
+    public var columnCount: Int32 { sqlite3_column_count(statement) }
     public func text(_ column: Int32) -> String? {
         guard let raw = sqlite3_column_text(statement, column) else { return nil }
         let count = Int(sqlite3_column_bytes(statement, column))

@@ -96,6 +96,8 @@ public final class SearchIndex: Sendable {
             CREATE INDEX IF NOT EXISTS docs_created ON docs(created_ts);
             CREATE INDEX IF NOT EXISTS docs_library ON docs(library_id, id);
             CREATE INDEX IF NOT EXISTS docs_type ON docs(type_group, library_id);
+            CREATE INDEX IF NOT EXISTS docs_app ON docs(app, id);
+            CREATE INDEX IF NOT EXISTS docs_group_id ON docs(type_group, id);
             CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(filepath, tags, metadata,
                 tokenize = 'unicode61 remove_diacritics 2', prefix = '2');
             """)
@@ -230,22 +232,6 @@ public final class SearchIndex: Sendable {
         return entities.indices.map { done[$0 % slices][$0 / slices] }
     }
 
-    /// A page of indexed documents with `id > afterID`, by id, with the recorded size of each
-    /// rendering (see `PensieveSQLiteStore.listing`).
-    public func listing(afterID: Int64, library: Int64?, limit: Int) throws -> [ListedDocument] {
-        let filter = library == nil ? "" : " AND library_id = ?2"
-        return try readers.withConnection { db in
-            var page: [ListedDocument] = []
-            page.reserveCapacity(min(limit, 4096))
-            try db.query("SELECT id, library_id, filename, created_ts, app, version, rendered_size, changed_ts FROM docs "
-                         + "WHERE id > ?1\(filter) ORDER BY id LIMIT ?3",
-                         [.int(afterID), library.map { .int($0) } ?? .null, .int(Int64(limit))]) { row in
-                page.append(Self.listedDocument(row))
-            }
-            return page
-        }
-    }
-
     /// The listed fields of the indexed documents among `ids` (in id order).
     public func listed(ids: [Int64]) throws -> [ListedDocument] {
         var found: [ListedDocument] = []
@@ -299,6 +285,55 @@ public final class SearchIndex: Sendable {
                 throw StoreError.busy("index building (\(progress)); try again shortly")
             }
         }
+        let (whereFilters, parameters) = Self.searchFilters(request, libraryIDs: libraryIDs)
+        guard let match = FTSQuery.expression(words: request.words, phrases: request.phrases) else {
+            guard request.isListMode else { return [] }
+            let sql = "SELECT d.id FROM docs d WHERE 1\(whereFilters) ORDER BY d.created_ts DESC, d.id DESC LIMIT ?"
+            return try readers.withConnection { db in try Self.ids(db, sql, parameters + [.int(Int64(request.limit))]) }
+        }
+        return try readers.withConnection { db in
+            // bm25 costs a call per match: over a million captures a common word takes a second or
+            // more. Past `rankWindow` matches, only the most recent `rankWindow` (by id, which follows
+            // capture order) are ranked; counting matches by id is cheap.
+            let window = rankWindow
+            let floor = try db.scalarInt("SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                                         [.text(match), .int(Int64(window))])
+            func ranked(from floor: Int64?) throws -> [SearchHit] {
+                let recent = floor == nil ? "" : " AND fts.rowid >= ?"
+                let sql = "SELECT d.id, -fts.rank FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ?\(recent)\(whereFilters) "
+                    + "ORDER BY fts.rank, d.id LIMIT ?"
+                return try Self.ids(db, sql, [.text(match)] + (floor.map { [.int($0)] } ?? []) + parameters + [.int(Int64(request.limit))])
+            }
+            let hits = try ranked(from: floor)
+            // Filters may leave too few of the recent ones: then everything is ranked.
+            return floor != nil && hits.count < request.limit ? try ranked(from: nil) : hits
+        }
+    }
+
+
+    private static func ids(_ db: SQLiteConnection, _ sql: String, _ parameters: [SQLValue]) throws -> [SearchHit] {
+        var hits: [SearchHit] = []
+        try db.query(sql, parameters) { row in
+            hits.append(SearchHit(id: row.int(0), rank: hits.count + 1, score: row.columnCount > 1 ? row.double(1) : nil))
+        }
+        return hits
+    }
+
+    /// How many documents match `request` before `limit:` (`user.recallfs.total`).
+    public func matchCount(_ request: SearchRequest, libraryIDs: [Int64]) throws -> Int {
+        let (whereFilters, parameters) = Self.searchFilters(request, libraryIDs: libraryIDs)
+        return try readers.withConnection { db in
+            guard let match = FTSQuery.expression(words: request.words, phrases: request.phrases) else {
+                guard request.isListMode else { return 0 }
+                return Int(try db.scalarInt("SELECT count(*) FROM docs d WHERE 1\(whereFilters)", parameters) ?? 0)
+            }
+            return Int(try db.scalarInt("SELECT count(*) FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ?\(whereFilters)",
+                                        [.text(match)] + parameters) ?? 0)
+        }
+    }
+
+    /// A request's filters as SQL conditions on `docs d` (each starting with ` AND `) and parameters.
+    static func searchFilters(_ request: SearchRequest, libraryIDs: [Int64]) -> (String, [SQLValue]) {
         var filters: [String] = []
         var parameters: [SQLValue] = []
         func any(_ column: String, _ values: [SQLValue], collate: String = "") {
@@ -316,35 +351,6 @@ public final class SearchIndex: Sendable {
             filters.append("(d.type_group IN (\(marks)) OR d.file_type IN (\(marks)))")
             parameters += types + types
         }
-        let whereFilters = filters.map { " AND " + $0 }.joined()
-        guard let match = FTSQuery.expression(words: request.words, phrases: request.phrases) else {
-            guard request.isListMode else { return [] }
-            let sql = "SELECT d.id FROM docs d WHERE 1\(whereFilters) ORDER BY d.created_ts DESC, d.id DESC LIMIT ?"
-            return try readers.withConnection { db in try Self.ids(db, sql, parameters + [.int(Int64(request.limit))]) }
-        }
-        return try readers.withConnection { db in
-            // bm25 costs a call per match: over a million captures a common word takes a second or
-            // more. Past `rankWindow` matches, only the most recent `rankWindow` (by id, which follows
-            // capture order) are ranked; counting matches by id is cheap.
-            let window = rankWindow
-            let floor = try db.scalarInt("SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-                                         [.text(match), .int(Int64(window))])
-            func ranked(from floor: Int64?) throws -> [SearchHit] {
-                let recent = floor == nil ? "" : " AND fts.rowid >= ?"
-                let sql = "SELECT d.id FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ?\(recent)\(whereFilters) "
-                    + "ORDER BY fts.rank, d.id LIMIT ?"
-                return try Self.ids(db, sql, [.text(match)] + (floor.map { [.int($0)] } ?? []) + parameters + [.int(Int64(request.limit))])
-            }
-            let hits = try ranked(from: floor)
-            // Filters may leave too few of the recent ones: then everything is ranked.
-            return floor != nil && hits.count < request.limit ? try ranked(from: nil) : hits
-        }
-    }
-
-
-    private static func ids(_ db: SQLiteConnection, _ sql: String, _ parameters: [SQLValue]) throws -> [SearchHit] {
-        var hits: [SearchHit] = []
-        try db.query(sql, parameters) { hits.append(SearchHit(id: $0.int(0), rank: hits.count + 1)) }
-        return hits
+        return (filters.map { " AND " + $0 }.joined(), parameters)
     }
 }

@@ -231,10 +231,44 @@ final class DocumentFiles: Sendable {
     /// `<id>-….md` resolves, not only the listed name: the slug comes from metadata that Pensieve may
     /// write a moment after the entity, so a name read by `ls` just before must still open.
     func entry(named name: String, library: Int64?) throws -> NodeAttributes {
-        guard name.hasSuffix(".md"), let id = FileNaming.documentID(name), let document = try document(id: id),
-              library == nil || document.libraryID == library
-        else { throw FSError(ENOENT) }
+        guard name.hasSuffix(".md"), let id = FileNaming.documentID(name) else { throw FSError(ENOENT) }
+        return try entry(id: id) { library == nil || $0.libraryID == library }
+    }
+
+    /// Document `id` if it exists and `admits` its summary (a view's condition), else ENOENT.
+    func entry(id: Int64, admits: (EntitySummary) -> Bool) throws -> NodeAttributes {
+        guard let summary = try store.entitySummary(id: id), admits(summary), let document = try document(id: id) else {
+            throw FSError(ENOENT)
+        }
         return document.attributes
+    }
+
+    /// Named, sized entries for `ids` in their order (search hits, neighbours): named and sized from
+    /// what the index recorded where it did (no entity loaded, nothing rendered), else loaded and
+    /// rendered as they would be for a file. Ids gone meanwhile are left out; cookies are positions.
+    func entries(for ids: [Int64], naming: (_ position: Int, EntitySummary) -> String) throws -> [DirectoryEntry] {
+        var named: [Int64: (summary: EntitySummary, attributes: NodeAttributes)] = [:]
+        for listed in try store.listed(ids: ids) {
+            if let attributes = Self.recordedAttributes(listed) { named[listed.summary.id] = (listed.summary, attributes) }
+        }
+        let unsized = ids.filter { named[$0] == nil }
+        try EntityBatches.forEach(unsized, batchBytes: batchBytes, load: store.entities(ids:)) { entity in
+            let rendered: RenderedDocument
+            if case .rendered(let info)? = tiered.get(.rendered(entity.id)), info.version == entity.summary.version {
+                rendered = document(info, id: entity.id)
+            } else {
+                rendered = try render(entity)
+            }
+            named[entity.id] = (entity.summary, rendered.attributes)
+        }
+        var entries: [DirectoryEntry] = []
+        entries.reserveCapacity(ids.count)
+        for id in ids {
+            guard let (summary, attributes) = named[id] else { continue }
+            let position = entries.count
+            entries.append(DirectoryEntry(name: naming(position, summary), attributes: attributes, cookie: Int64(position + 3)))
+        }
+        return entries
     }
 
     /// A listed document's attributes from the size the index recorded for its rendering, if it did.
@@ -247,20 +281,13 @@ final class DocumentFiles: Sendable {
     /// One page of documents with `id > afterID`; the cookie of a document is its id + 2. The last two
     /// ids of Int64 cannot have a cookie: such entries are reported, not listed. With `plus`, sizes
     /// come from the listing where the index recorded them, else from a cached or new rendering.
-    func page(library: Int64?, board: StatusBoard, afterID: Int64, count: Int, plus: Bool,
-              buffer: ListingBuffer? = nil) throws -> [DirectoryEntry] {
-        guard afterID < Int64.max - 2 else { return [] }
-        let fetch = { (after: Int64, limit: Int) in try self.store.listing(afterID: after, library: library, limit: limit) }
-        var listed = try buffer?.take(after: afterID, count: count, fetch: fetch) ?? fetch(afterID, count)
-        if let tooLarge = listed.first(where: { $0.summary.id > Int64.max - 2 }) {
-            board.record(operation: "readdir", path: "documents/\(tooLarge.summary.id)-…", errno: EIO,
-                         reason: "entity id \(tooLarge.summary.id) is too large to be listed (ids up to \(Int64.max - 2) are)")
-            listed.removeAll { $0.summary.id > Int64.max - 2 }
-        }
+    func page(filter: DocumentFilter, naming: (EntitySummary) -> String = FileNaming.documentName, board: StatusBoard,
+              afterID: Int64, count: Int, plus: Bool, buffer: ListingBuffer? = nil) throws -> [DirectoryEntry] {
+        let listed = try listedPage(filter: filter, board: board, afterID: afterID, count: count, buffer: buffer)
         guard plus else {
             return listed.map { entry in
                 let summary = entry.summary
-                return DirectoryEntry(name: FileNaming.documentName(summary),
+                return DirectoryEntry(name: naming(summary),
                                       attributes: NodeAttributes.file(.document(summary.id), size: 0, modified: summary.createdAt,
                                                                       changed: summary.createdAt),
                                       cookie: summary.id + 2)
@@ -278,7 +305,21 @@ final class DocumentFiles: Sendable {
             } else {
                 return nil
             }
-            return DirectoryEntry(name: FileNaming.documentName(summary), attributes: attributes, cookie: summary.id + 2)
+            return DirectoryEntry(name: naming(summary), attributes: attributes, cookie: summary.id + 2)
         }
+    }
+
+    /// One page of what `filter` lists after `afterID`, through the open directory's buffer.
+    func listedPage(filter: DocumentFilter, board: StatusBoard, afterID: Int64, count: Int,
+                    buffer: ListingBuffer?) throws -> [ListedDocument] {
+        guard afterID < Int64.max - 2 else { return [] }
+        let fetch = { (after: Int64, limit: Int) in try self.store.listing(afterID: after, filter: filter, limit: limit) }
+        var listed = try buffer?.take(after: afterID, count: count, fetch: fetch) ?? fetch(afterID, count)
+        if let tooLarge = listed.first(where: { $0.summary.id > Int64.max - 2 }) {
+            board.record(operation: "readdir", path: "documents/\(tooLarge.summary.id)-…", errno: EIO,
+                         reason: "entity id \(tooLarge.summary.id) is too large to be listed (ids up to \(Int64.max - 2) are)")
+            listed.removeAll { $0.summary.id > Int64.max - 2 }
+        }
+        return listed
     }
 }

@@ -41,11 +41,30 @@ public enum FileNaming {
 
     /// A library's directory name: `/` becomes `∕` (U+2215), which looks the same.
     public static func libraryName(_ library: Library) -> String {
-        var name = library.name.replacing("/", with: "\u{2215}")
+        let name = directoryName(library.name)
+        return name.isEmpty ? "library-\(library.id)" : name
+    }
+
+    /// A directory name made from a value (a library's or an app's name): unicode kept, `/` shown as
+    /// `∕` (U+2215), invisible and control characters as `-`, at most 255 bytes; empty when nothing
+    /// usable is left (also for `.` and `..`).
+    public static func directoryName(_ value: String) -> String {
+        var name = value.replacing("/", with: "\u{2215}")
         name = String(name.unicodeScalars.map { NameCharacters.isInvisibleControl($0) ? "-" : Character($0) })
         name = truncate(name, bytes: 255)
-        if name.isEmpty || name == "." || name == ".." { name = "library-\(library.id)" }
-        return name
+        return name == "." || name == ".." ? "" : name
+    }
+
+    /// An image's name in `images/`: `<id>-<slug>.<ext>`, the extension of the original file (or
+    /// `img` when it has none that is short and plain).
+    public static func imageName(_ summary: EntitySummary) -> String {
+        "\(summary.id)-\(slug(summary)).\(imageExtension(summary.filename))"
+    }
+
+    static func imageExtension(_ filename: String) -> String {
+        guard let dot = filename.lastIndex(of: "."), dot != filename.startIndex else { return "img" }
+        let ext = filename[filename.index(after: dot)...].lowercased()
+        return !ext.isEmpty && ext.count <= 8 && ext.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) ? ext : "img"
     }
 
     static func stem(_ filename: String) -> String {

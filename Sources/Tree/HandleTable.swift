@@ -9,6 +9,8 @@ final class HandleTable: Sendable {
         /// A document: its chunks are read from the tiered cache (re-rendered if both tiers dropped them),
         /// so an open document never has to be held in memory whole.
         case document(id: Int64, info: RenderedInfo, stash: ChunkStash)
+        /// An image: read by range from its original file (or the API) at each read.
+        case image(Int64)
         /// A query directory listing, snapshotted at opendir so offsets stay stable while results change.
         case listing([DirectoryEntry])
         /// A directory listed straight from the store, page by page: `documents/` and libraries keep

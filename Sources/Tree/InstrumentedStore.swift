@@ -34,13 +34,19 @@ public final class InstrumentedStore: DocumentStore {
     public func entitySummaries(afterID: Int64, library: Int64?, limit: Int) throws -> [EntitySummary] {
         try timed { try base.entitySummaries(afterID: afterID, library: library, limit: limit) }
     }
-    public func listing(afterID: Int64, library: Int64?, limit: Int) throws -> [ListedDocument] {
-        try timed("list") { try base.listing(afterID: afterID, library: library, limit: limit) }
+    public func listing(afterID: Int64, filter: DocumentFilter, limit: Int) throws -> [ListedDocument] {
+        try timed("list") { try base.listing(afterID: afterID, filter: filter, limit: limit) }
+    }
+    public func earliestCapture(filter: DocumentFilter) throws -> Int64? { try timed("list") { try base.earliestCapture(filter: filter) } }
+    public func appNames(library: Int64?) throws -> [String?] { try timed("list") { try base.appNames(library: library) } }
+    public func neighbours(of id: Int64, count: Int) throws -> Neighbours? {
+        try timed("list") { try base.neighbours(of: id, count: count) }
     }
     public func listed(ids: [Int64]) throws -> [ListedDocument] { try timed("list") { try base.listed(ids: ids) } }
     public func entitySummary(id: Int64) throws -> EntitySummary? { try timed { try base.entitySummary(id: id) } }
     public func entities(ids: [Int64]) throws -> [Entity] { try timed { try base.entities(ids: ids) } }
     public func entityCount(library: Int64?) throws -> Int { try timed { try base.entityCount(library: library) } }
     public func search(_ request: SearchRequest) throws -> [SearchHit] { try timed("search") { try base.search(request) } }
+    public func matchCount(_ request: SearchRequest) throws -> Int? { try timed("search") { try base.matchCount(request) } }
     public func invalidate(_ changes: [ChangeEvent]) { base.invalidate(changes) }
 }

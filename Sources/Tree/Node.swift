@@ -7,17 +7,30 @@
 /// `WideIDs`, a table of its own range, so that no two ids can ever share an inode.
 public enum Node: Equatable, Sendable {
     case root, readme, documents, libraries, search, statusDirectory
+    case timeline, recent, apps, images, around
     case statusFile(StatusFile)
     case document(Int64)
     case library(Int64)
     /// A query directory, by its slot in `QueryDirectories`.
     case query(Int64)
+    /// `timeline/YYYY`, `timeline/YYYY/MM` or `timeline/YYYY/MM/DD`.
+    case period(TimelinePeriod)
+    /// `apps/<app>`, by its slot in `AppDirectories`.
+    case app(Int64)
+    /// `images/<id>-<slug>.<ext>`: the original file of an image entity.
+    case image(Int64)
+    /// `around/<id>`: the captures before and after document `id`.
+    case neighbourhood(Int64)
 
     static let documentBase: UInt64 = 1 << 40
     static let libraryBase: UInt64 = 2 << 40
     static let queryBase: UInt64 = 3 << 40
     /// Inodes handed out by `WideIDs` for ids outside `1..<2^40`.
     static let wideBase: UInt64 = 4 << 40
+    static let periodBase: UInt64 = 5 << 40
+    static let appBase: UInt64 = 6 << 40
+    static let imageBase: UInt64 = 7 << 40
+    static let neighbourhoodBase: UInt64 = 8 << 40
     static let statusBase: UInt64 = 16
     static let idMask: UInt64 = (1 << 40) - 1
 
@@ -36,6 +49,11 @@ public enum Node: Equatable, Sendable {
         case 4: self = .libraries
         case 5: self = .search
         case 6: self = .statusDirectory
+        case 7: self = .timeline
+        case 8: self = .recent
+        case 9: self = .apps
+        case 10: self = .images
+        case 11: self = .around
         case Self.statusBase..<(Self.statusBase + UInt64(StatusFile.allCases.count)):
             self = .statusFile(StatusFile.allCases[Int(inode - Self.statusBase)])
         default:
@@ -44,9 +62,20 @@ public enum Node: Equatable, Sendable {
             case Self.documentBase: self = .document(id)
             case Self.libraryBase: self = .library(id)
             case Self.queryBase: self = .query(id)
+            case Self.periodBase:
+                guard let period = TimelinePeriod(code: id) else { return nil }
+                self = .period(period)
+            case Self.appBase: self = .app(id)
+            case Self.imageBase: self = .image(id)
+            case Self.neighbourhoodBase: self = .neighbourhood(id)
             default:
                 guard let (kind, id) = WideIDs.shared.id(forInode: inode) else { return nil }
-                self = kind == .document ? .document(id) : .library(id)
+                switch kind {
+                case .document: self = .document(id)
+                case .library: self = .library(id)
+                case .image: self = .image(id)
+                case .neighbourhood: self = .neighbourhood(id)
+                }
             }
         }
     }
@@ -59,16 +88,25 @@ public enum Node: Equatable, Sendable {
         case .libraries: return 4
         case .search: return 5
         case .statusDirectory: return 6
+        case .timeline: return 7
+        case .recent: return 8
+        case .apps: return 9
+        case .images: return 10
+        case .around: return 11
         case .statusFile(let file): return Self.statusBase + UInt64(StatusFile.allCases.firstIndex(of: file)!)
         case .document(let id): return Self.inode(base: Self.documentBase, kind: .document, id)
         case .library(let id): return Self.inode(base: Self.libraryBase, kind: .library, id)
         case .query(let slot): return Self.queryBase | (UInt64(truncatingIfNeeded: slot) & Self.idMask)
+        case .period(let period): return Self.periodBase | UInt64(period.code)
+        case .app(let slot): return Self.appBase | (UInt64(truncatingIfNeeded: slot) & Self.idMask)
+        case .image(let id): return Self.inode(base: Self.imageBase, kind: .image, id)
+        case .neighbourhood(let id): return Self.inode(base: Self.neighbourhoodBase, kind: .neighbourhood, id)
         }
     }
 
     public var isDirectory: Bool {
         switch self {
-        case .readme, .statusFile, .document: return false
+        case .readme, .statusFile, .document, .image: return false
         default: return true
         }
     }

@@ -19,6 +19,10 @@ final class QueryDirectories: Sendable {
         var hits: [SearchHit]
         var entries: [DirectoryEntry]
         var computedAt: Date
+        /// What was asked, which store answered, and how long the search took (for the xattrs).
+        var request: SearchRequest
+        var backend: String
+        var seconds: Double
         /// Approximate bytes held (hits, names and attributes), counted against `maxResultBytes`.
         var cost: Int { 64 + hits.count * 16 + entries.reduce(0) { $0 + 96 + $1.name.utf8.count } }
     }
@@ -83,32 +87,14 @@ final class QueryDirectories: Sendable {
         let generation = self.generation
         let request: SearchRequest
         do { request = try QueryParser.parse(name) } catch { throw FSError(error.errno, "bad query '\(name)': \(error.reason)") }
+        let started = Date()
         let hits = try store.search(request)
-        // Named and sized from what the index recorded (no entity loaded, nothing rendered); the
-        // hits it has no size for are loaded and rendered, as they would be for a file.
-        var named: [Int64: (summary: EntitySummary, attributes: NodeAttributes)] = [:]
-        for listed in try store.listed(ids: hits.map(\.id)) {
-            if let attributes = DocumentFiles.recordedAttributes(listed) { named[listed.summary.id] = (listed.summary, attributes) }
+        let seconds = Date().timeIntervalSince(started)
+        let entries = try documents.entries(for: hits.map(\.id)) { position, summary in
+            FileNaming.resultName(rank: position + 1, limit: request.limit, summary)
         }
-        let unsized = hits.map(\.id).filter { named[$0] == nil }
-        try EntityBatches.forEach(unsized, batchBytes: documents.batchBytes, load: store.entities(ids:)) { entity in
-            let rendered: RenderedDocument
-            if case .rendered(let info)? = documents.tiered.get(.rendered(entity.id)), info.version == entity.summary.version {
-                rendered = documents.document(info, id: entity.id)
-            } else {
-                rendered = try documents.render(entity)
-            }
-            named[entity.id] = (entity.summary, rendered.attributes)
-        }
-        var entries: [DirectoryEntry] = []
-        entries.reserveCapacity(hits.count)
-        for hit in hits {
-            guard let (summary, attributes) = named[hit.id] else { continue }  // gone since the search
-            let position = entries.count
-            entries.append(DirectoryEntry(name: FileNaming.resultName(rank: position + 1, limit: request.limit, summary),
-                                          attributes: attributes, cookie: Int64(position + 3)))
-        }
-        let results = Results(hits: hits, entries: entries, computedAt: Date())
+        let results = Results(hits: hits, entries: entries, computedAt: Date(), request: request, backend: store.backendName,
+                              seconds: seconds)
         store(results, for: name, computedIn: generation)
         return results
     }

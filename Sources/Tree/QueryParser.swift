@@ -16,7 +16,7 @@ public struct QueryError: Error, Equatable, CustomStringConvertible {
 /// Grammar: whitespace-separated terms. A bare word must match (as a prefix); `"quoted text"` must match
 /// as a phrase; `key:value` is a filter, and `key:"a value"` may hold spaces. Filters:
 /// `app:` `library:` `type:` (comma-separated alternatives), `after:` `before:` (YYYY-MM-DD, or
-/// YYYY-MM-DDTHH:MM[:SS], UTC; after is inclusive, before exclusive), `date:` (YYYY, YYYY-MM or
+/// YYYY-MM-DDTHH:MM[:SS], in the mount's time zone; after is inclusive, before exclusive), `date:` (YYYY, YYYY-MM or
 /// YYYY-MM-DD), `limit:` (1...1000, default 50). Keys are case-insensitive.
 public enum QueryParser {
     public static let knownKeys = ["app", "library", "after", "before", "date", "type", "limit"]
@@ -132,8 +132,32 @@ public enum QueryParser {
 
     static func instant(_ value: String, _ key: String) throws(QueryError) -> Int64 {
         guard let seconds = DateFilter.instant(value) else {
-            throw QueryError("\(key):\(value) is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM, UTC)")
+            throw QueryError("\(key):\(value) is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM, in the mount's time zone)")
         }
         return seconds
+    }
+}
+
+extension QueryParser {
+    /// The canonical spelling of a parsed query (`user.recallfs.query`): words, then phrases in
+    /// quotes, then filters in a fixed order, times in the mount's time zone; `limit:` when not the
+    /// default. Two names that mean the same query have the same normalised form.
+    public static func normalised(_ request: SearchRequest) -> String {
+        func quoted(_ value: String) -> String { value.contains(where: \.isWhitespace) ? "\"\(value)\"" : value }
+        func time(_ seconds: Int64) -> String {
+            let c = MountTimeZone.civil(seconds)
+            let two = TimelinePeriod.twoDigits
+            return "\(c.year)-\(two(c.month))-\(two(c.day))T\(two(c.hour)):\(two(c.minute)):\(two(c.second))"
+        }
+        var parts = request.words + request.phrases.map { "\"\($0)\"" }
+        if !request.apps.isEmpty { parts.append("app:" + quoted(request.apps.joined(separator: ","))) }
+        if !request.libraries.isEmpty {
+            parts.append("library:" + quoted(request.libraries.map { $0.replacing("/", with: "\u{2215}") }.joined(separator: ",")))
+        }
+        if !request.types.isEmpty { parts.append("type:" + request.types.joined(separator: ",")) }
+        if let start = request.start { parts.append("after:" + time(start)) }
+        if let end = request.end { parts.append("before:" + time(end)) }
+        if request.limit != defaultLimit { parts.append("limit:\(request.limit)") }
+        return parts.joined(separator: " ")
     }
 }

@@ -30,8 +30,13 @@ extension RecallFileSystem {
                 return OpenDirectory(handle: handles.insert(.listing(entries)), cacheListing: true, keepCachedListing: same)
             }
             switch node {
-            case .documents, .library: return OpenDirectory(handle: handles.insert(.streamed(ListingBuffer())))
-            default: return OpenDirectory(handle: handles.insert(.streamed(nil)))
+            case .recent:
+                return OpenDirectory(handle: handles.insert(.listing(try queries.results(for: Self.recentQuery).entries)))
+            case .neighbourhood(let id):
+                return OpenDirectory(handle: handles.insert(.listing(try neighbourhoodEntries(id))))
+            default:
+                let streamed = try streamedFilter(node) != nil
+                return OpenDirectory(handle: handles.insert(.streamed(streamed ? ListingBuffer() : nil)))
             }
         }
     }
@@ -48,21 +53,20 @@ extension RecallFileSystem {
             let dots = [DirectoryEntry(name: ".", attributes: directoryAttributes(node), cookie: 1),
                         DirectoryEntry(name: "..", attributes: directoryAttributes(.root), cookie: 2)]
             let rest: [DirectoryEntry]
-            switch node {
-            case .documents, .library:
-                let library: Int64? = if case .library(let id) = node { id } else { nil }
+            if let filter = try streamedFilter(node) {
                 let start = dots.filter { $0.cookie > cookie }
                 var buffer: ListingBuffer?
                 if case .streamed(let kept)? = handles.get(handle) { buffer = kept }
-                rest = try documentFiles.page(library: library, board: board, afterID: cookie > 2 ? cookie - 2 : 0,
-                                              count: max(1, count - start.count), plus: plus, buffer: buffer)
+                rest = try streamedPage(node, filter: filter, afterID: cookie > 2 ? cookie - 2 : 0,
+                                        count: max(1, count - start.count), plus: plus, buffer: buffer)
                 return Array((start + rest).prefix(count))
-            case .query:
+            }
+            switch node {
+            case .query, .recent, .neighbourhood:
                 guard case .listing(let entries)? = handles.get(handle) else { throw FSError(EBADF) }
                 rest = entries
             case .root:
-                rest = fixed([("README", .readme), ("documents", .documents), ("libraries", .libraries),
-                              ("search", .search), (".status", .statusDirectory)], plus: plus)
+                rest = fixed(Self.rootChildren, plus: plus)
             case .statusDirectory:
                 rest = fixed(StatusFile.allCases.map { ($0.rawValue, .statusFile($0)) }, plus: plus)
             case .libraries:
@@ -70,7 +74,8 @@ extension RecallFileSystem {
             case .search:
                 rest = fixed(queries.listed.map { ($0, .query(queries.slot(for: $0))) }, plus: plus)
             default:
-                throw FSError(ENOTDIR)
+                guard let children = try fixedViewChildren(node) else { throw FSError(ENOTDIR) }
+                rest = fixed(children, plus: plus)
             }
             return Array((dots + rest).filter { $0.cookie > cookie }.prefix(count))
         }

@@ -10,9 +10,7 @@ extension RecallFileSystem {
             guard let node = Node(inode: parent) else { throw FSError(ENOENT) }
             switch node {
             case .root:
-                let child: Node? = ["README": .readme, "documents": .documents, "libraries": .libraries,
-                                    "search": .search, ".status": .statusDirectory][name]
-                guard let child else { throw FSError(ENOENT) }
+                guard let child = Self.rootChildren.first(where: { $0.0 == name })?.1 else { throw FSError(ENOENT) }
                 return child == .readme ? try attributes(child.inode) : directoryAttributes(child)
             case .statusDirectory:
                 guard let file = StatusFile(rawValue: name) else { throw FSError(ENOENT) }
@@ -32,7 +30,8 @@ extension RecallFileSystem {
                 guard let query = queries.name(forSlot: slot) else { throw FSError(ENOENT) }
                 return try queries.entry(named: name, query: query)
             default:
-                throw FSError(ENOTDIR)
+                guard let attributes = try lookupInView(node, name) else { throw FSError(ENOTDIR) }
+                return attributes
             }
         }
     }

@@ -17,6 +17,10 @@ public struct TreeOptions: Sendable {
     public var searchTTL: TimeInterval = CacheConfiguration().searchTTL
     public var uid: UInt32 = 0
     public var gid: UInt32 = 0
+    /// How many captures `around/<id>/` shows on each side (`--context`).
+    public var context = 5
+    /// Whether `setfattr -n user.recallfs.tags` may replace a document's tags through the API.
+    public var allowTagWrites = false
     public init() {}
 }
 
@@ -34,6 +38,15 @@ public final class RecallFileSystem: Sendable {
     /// Rendered documents (in chunks), entities and search results, in memory and on disk.
     public let tiered: TieredCache
     let handles = HandleTable()
+    /// `apps/`: app directory names and their slots.
+    let apps: AppDirectories
+    /// `images/`: original files by range.
+    let images: ImageFiles
+    /// The API, for tag writes and images this machine cannot read (nil without one).
+    let primary: (any WritablePrimary)?
+    /// Run after a tag write, so that the index and every cache see it at once (the daemon polls
+    /// its change feeds here).
+    let afterWrite = Mutex<(@Sendable () -> Void)?>(nil)
     let mountedAt = Int64(Date().timeIntervalSince1970)
     /// The `.status/` files' bytes, from the source the CLI attaches (see the StatusFiles target).
     let status = StatusSnapshots()
@@ -42,13 +55,16 @@ public final class RecallFileSystem: Sendable {
     /// `store` is the top of the store chain; `tiered` holds the rendered documents' chunks (memory-only
     /// and of the default size when not given, as in tests).
     public init(store: DocumentStore, board: StatusBoard, savedQueries: SavedQueries?, options: TreeOptions = TreeOptions(),
-                tiered: TieredCache? = nil) {
+                tiered: TieredCache? = nil, primary: (any WritablePrimary)? = nil) {
         self.tiered = tiered ?? (store as? CachingStore)?.cache ?? TieredCache.memoryOnly()
         self.store = InstrumentedStore(store, board: board)
         self.board = board
         self.options = options
         let cache = self.tiered
         documentFiles = DocumentFiles(store: self.store, tiered: cache, verifyInterval: options.attributeTimeout)
+        self.primary = primary
+        apps = AppDirectories(ttl: min(5, options.searchTTL))
+        images = ImageFiles(store: self.store, primary: primary)
         queries = QueryDirectories(saved: savedQueries, ttl: options.searchTTL, store: self.store, documents: documentFiles,
                                    maxResultBytes: { max(256 << 10, cache.budget / 8) })
     }
@@ -93,6 +109,17 @@ public final class RecallFileSystem: Sendable {
         case .document(let id)?: base = "documents/\(id)-…"
         case .library(let id)?: base = "libraries/#\(id)"
         case .query(let slot)?: base = "search/\(queries.name(forSlot: slot) ?? "#\(slot)")"
+        case .timeline?: base = "timeline"
+        case .recent?: base = "recent"
+        case .apps?: base = "apps"
+        case .images?: base = "images"
+        case .around?: base = "around"
+        case .period(let period)?:
+            base = "timeline/" + [String(period.year), period.month.map(TimelinePeriod.twoDigits), period.day.map(TimelinePeriod.twoDigits)]
+                .compactMap { $0 }.joined(separator: "/")
+        case .app(let slot)?: base = "apps/\(apps.name(forSlot: slot) ?? "#\(slot)")"
+        case .image(let id)?: base = "images/\(id)-…"
+        case .neighbourhood(let id)?: base = "around/\(id)"
         case nil: base = "inode \(inode)"
         }
         guard let name else { return base.isEmpty ? "/" : base }
@@ -129,6 +156,9 @@ public final class RecallFileSystem: Sendable {
             case .document(let id):
                 guard let document = try documentFiles.document(id: id) else { throw FSError(ENOENT) }
                 return document.attributes
+            default:
+                guard let attributes = try viewAttributes(node) else { throw FSError(ENOENT) }
+                return attributes
             }
         }
     }
@@ -176,6 +206,9 @@ public final class RecallFileSystem: Sendable {
                 let stash = ChunkStash(total: documentFiles.stashTotal)
                 return OpenFile(handle: handles.insert(.document(id: id, info: document.info, stash: stash)),
                                 keepCache: keep, directIO: false)
+            case .image(let id):
+                _ = try images.attributes(id: id)
+                return OpenFile(handle: handles.insert(.image(id)), keepCache: true, directIO: false)
             default:
                 throw FSError(EISDIR)
             }
@@ -192,6 +225,8 @@ public final class RecallFileSystem: Sendable {
             return try answer("read", describe(Node.document(id).inode)) {
                 try documentFiles.readDocument(id: id, info: info, offset: Int(offset), size: size, stash: stash)
             }
+        case .image(let id)?:
+            return try answer("read", describe(Node.image(id).inode)) { try images.read(id: id, offset: offset, size: size) }
         default:
             throw FSError(EBADF)
         }
@@ -219,6 +254,8 @@ public final class RecallFileSystem: Sendable {
                 return try documentFiles.readDocument(id: id, info: document.info, offset: Int(offset), size: size,
                                                       stash: documentFiles.stash(for: id))
             }
+        case .image(let id):
+            return try answer("read", describe(inode)) { try images.read(id: id, offset: offset, size: size) }
         default:
             throw FSError(EISDIR)
         }

@@ -36,7 +36,7 @@ public final class StatusBoard: Sendable {
     /// A store call slower than this is counted and logged.
     static let slowSeconds = 1.0
     private let state = Mutex(Report())
-    private let logger: Logger
+    let logger: Logger
     public let startedAt = Date()
 
     public init(logger: Logger = Logger(label: "recallfs")) { self.logger = logger }

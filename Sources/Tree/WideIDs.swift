@@ -8,7 +8,7 @@ import Synchronization
 /// grows with such unusual ids, and is capped: past the cap the oldest mapping is reused, which at worst
 /// makes the kernel ask again (ESTALE-like ENOENT) for an id it has not seen for a long time.
 final class WideIDs: Sendable {
-    enum Kind: UInt8, Sendable { case document, library }
+    enum Kind: UInt8, Sendable { case document, library, image, neighbourhood }
 
     static let shared = WideIDs()
     static let capacity = 1 << 20

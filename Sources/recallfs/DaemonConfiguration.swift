@@ -15,6 +15,8 @@ struct DaemonConfiguration {
         /// Pensieve's API, nil with `--no-api` (`--api`, `RECALLFS_API`).
         var apiURL: String? = "http://127.0.0.1:8839"
         var allowRemoteAPI = false
+        /// Only these libraries are visible (`--library`); all when empty.
+        var libraries: [String] = []
     }
 
     struct API {
@@ -53,6 +55,8 @@ struct DaemonConfiguration {
     var mount = Mount()
     /// The private cache directory: index, saved queries, disk tier, log (`--cache-dir`).
     var cacheDirectory = ""
+    /// The mount's time zone (`--timezone`); nil for the system's.
+    var timeZone: String?
 
     /// The kernel-facing libfuse options: identity, `noatime`, the user's `-o` options, and the
     /// kernel's permission checks whenever other users may enter.

@@ -25,6 +25,10 @@ final class DaemonGraph {
     init(_ c: DaemonConfiguration, plan: StorePlan, logger: Logger) throws {
         configuration = c
         self.logger = logger
+        // The time zone first: the timeline and date filters read it from here on.
+        if let zone = c.timeZone {
+            do { try MountTimeZone.use(zone) } catch { throw UserFacingError(StorePlan.plain(error)) }
+        }
         // Stores: the API first, the database and our index behind it (the first health check runs here).
         stores = try plan.open(cacheDir: c.cacheDirectory, apiTimeout: c.api.timeout, apiMaxBody: c.api.maxBodyBytes,
                                countCheckInterval: c.api.countCheckInterval, maxSavedQueries: c.mount.maxSavedQueries,
@@ -43,9 +47,12 @@ final class DaemonGraph {
         }, onChange: { level in tiered.apply(level) })
         pressure.sample()
         // The tree over the store chain: instrumented (inside the tree) → caching → failover → API / SQLite.
-        let caching = CachingStore(stores.failover, cache: tiered)
+        // A scoped mount (`--library`) sees its libraries only, whichever store answers.
+        let visible: DocumentStore = c.sources.libraries.isEmpty ? stores.failover
+            : ScopedStore(stores.failover, libraries: c.sources.libraries)
+        let caching = CachingStore(visible, cache: tiered)
         tree = RecallFileSystem(store: caching, board: StatusBoard(logger: logger), savedQueries: stores.saved,
-                                options: c.tree, tiered: tiered)
+                                options: c.tree, tiered: tiered, primary: stores.api)
         var facts = ["pid": String(getpid()), "mountpoint": c.mount.mountpoint, "cache_dir": c.cacheDirectory]
         if let local = stores.failover.local { facts["database"] = local.path }
         status = StatusFiles(tree: tree, failover: stores.failover, pressure: pressure, index: stores.index, facts: facts)
@@ -63,6 +70,8 @@ final class DaemonGraph {
             feeds.append(APIChangeFeed(api: api))
         }
         events = EventProcessor(feeds: feeds, tree: tree)
+        // A tag write is seen at once: the feeds sync the index and invalidate what changed.
+        tree.onWrite { [events] in events.pollOnce() }
         status.attach(events: events)
         // The kernel mount, last: once it exists, requests queue until `run` serves them.
         do {

@@ -74,6 +74,18 @@ struct MountCommand: ParsableCommand {
     @Option(name: .customLong("api-max-body"), help: "Largest API response accepted, e.g. 32M.")
     var apiMaxBody: String?
 
+    @Option(help: "Time zone of timeline/ and of the date:, after: and before: filters, e.g. UTC or Europe/Berlin (env RECALLFS_TIMEZONE; default: the system's).")
+    var timezone: String?
+
+    @Option(help: "How many captures around/<id>/ shows before and after the document (1 to 99, default 5).")
+    var context: Int?
+
+    @Flag(name: .customLong("allow-tag-writes"), help: "Let `setfattr -n user.recallfs.tags -v a,b FILE` replace a document's tags through Pensieve's API.")
+    var allowTagWrites = false
+
+    @Option(name: .customLong("library"), help: "Mount only this library (repeatable): every other library is invisible.")
+    var libraries: [String] = []
+
     func validate() throws { _ = try configuration() }
 
     /// The configuration this command describes: defaults (in `DaemonConfiguration`), then the
@@ -102,6 +114,16 @@ struct MountCommand: ParsableCommand {
                 throw ValidationError("--max-saved-queries must be from 1 to 1000000 (got \(maxSavedQueries))")
             }
             c.mount.maxSavedQueries = maxSavedQueries
+        }
+        if let context {
+            guard (1...99).contains(context) else { throw ValidationError("--context must be from 1 to 99 (got \(context))") }
+            c.tree.context = context
+        }
+        c.tree.allowTagWrites = allowTagWrites
+        c.sources.libraries = libraries
+        if let zone = timezone ?? Settings.string("RECALLFS_TIMEZONE") {
+            do { try MountTimeZone.check(zone) } catch { throw ValidationError("--timezone: \(StorePlan.plain(error))") }
+            c.timeZone = zone
         }
         c.cache = try cacheConfiguration()
         c.tree.searchTTL = c.cache.searchTTL
