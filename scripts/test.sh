@@ -9,6 +9,7 @@ scripts/pensieve-up.sh install
 echo "== build"
 swift build --build-tests
 echo "== unit tests"
-swift test --skip-build
+# Unit tests read dates in UTC (the mount's zone is the process's; integration tests try others).
+TZ=UTC swift test --skip-build
 echo "== integration tests"
 RECALLFS_BIN="$ROOT/.build/debug/recallfs" tests/integration/run.sh "$@"

@@ -53,7 +53,19 @@ extension PensieveSQLiteStore {
     }
 
     public func neighbours(of id: Int64, count: Int) throws -> Neighbours? {
-        if let index = currentIndex, let found = try index.neighbours(of: id, count: count) { return found }
+        if let index = currentIndex, let found = try index.neighbours(of: id, count: count) {
+            // Captures since the last sync are not in the index: merged in by capture time.
+            guard let anchor = try entitySummary(id: id) else { return nil }
+            let unindexed = try tableListing(afterID: try index.newestID(), filter: DocumentFilter(library: anchor.libraryID), limit: 5_000)
+            guard !unindexed.isEmpty else { return found }
+            let indexed = try index.listed(ids: found.before + found.after)
+            let key = { (s: EntitySummary) in (s.createdAt, s.id) }
+            let all = Dictionary((indexed + unindexed).map { ($0.summary.id, $0.summary) }, uniquingKeysWith: { a, _ in a })
+                .values.filter { $0.id != id }
+            let before = all.filter { key($0) < key(anchor) }.sorted { key($0) < key($1) }.suffix(count).map(\.id)
+            let after = all.filter { key($0) > key(anchor) }.sorted { key($0) < key($1) }.prefix(count).map(\.id)
+            return Neighbours(before: Array(before), after: Array(after))
+        }
         return try read { db in
             var anchor: (library: Int64, created: String)?
             try db.query("SELECT library_id, file_created_at FROM entities WHERE id = ?", [.int(id)]) {

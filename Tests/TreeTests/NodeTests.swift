@@ -35,7 +35,7 @@ import Tree
         #expect(Node.query(5).inode == (3 << 40) | 5)
     }
 
-    static let unknown: [UInt64] = [0, 7, 15, 16 + UInt64(StatusFile.allCases.count), 1000, (1 << 40) - 1,
+    static let unknown: [UInt64] = [0, 12, 15, 9 << 40, 16 + UInt64(StatusFile.allCases.count), 1000, (1 << 40) - 1,
                                     5 << 40, (5 << 40) | 9, UInt64.max, 1 << 63]
 
     @Test(arguments: unknown)

@@ -73,7 +73,8 @@ final class TempDir {
 
     @Test func rootChildren() throws {
         let expected: [(String, Node)] = [("README", .readme), ("documents", .documents), ("libraries", .libraries),
-                                          ("search", .search), (".status", .statusDirectory)]
+                                          ("search", .search), ("timeline", .timeline), ("recent", .recent), ("apps", .apps),
+                                          ("images", .images), ("around", .around), (".status", .statusDirectory)]
         for (name, node) in expected {
             let attributes = try fs.lookup(parent: Node.root.inode, name: name)
             #expect(attributes.inode == node.inode)
