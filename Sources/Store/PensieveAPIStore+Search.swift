@@ -48,6 +48,9 @@ extension PensieveAPIStore {
     /// Without a local index: one API search per word, intersected in the first word's order, so that
     /// several words mean AND (Pensieve 0.37.0 itself finds nothing for them).
     public func searchIntersectingWords(_ request: SearchRequest) throws -> [SearchHit] {
+        if request.isListMode && request.apps.isEmpty && request.types.isEmpty && request.start == nil && request.end == nil {
+            return try newest(request)
+        }
         let terms = request.words + request.phrases
         guard terms.count > 1 else { return try search(request) }
         var ordered: [Int64] = []
@@ -63,5 +66,20 @@ extension PensieveAPIStore {
         }
         return ordered.filter { common?.contains($0) ?? false }.prefix(request.limit).enumerated()
             .map { SearchHit(id: $0.element, rank: $0.offset + 1) }
+    }
+}
+
+extension PensieveAPIStore {
+    /// The newest captures (`recent/`, or a query of only `limit:` and `library:`) of every kind, not
+    /// images only as `/api/search` gives: each folder's newest by `file_created_at`, merged.
+    func newest(_ request: SearchRequest) throws -> [SearchHit] {
+        let libraries = Set(try libraryIDs(named: request.libraries))
+        var found: [Entity] = []
+        for folder in try libraryState().folders where libraries.isEmpty || libraries.contains(folder.library) {
+            found += try folderHead(folder, orderBy: "file_created_at:desc", limit: min(Self.pageSize, request.limit)).entities
+        }
+        remember(found)
+        return found.sorted { ($0.summary.createdAt, $0.id) > ($1.summary.createdAt, $1.id) }.prefix(request.limit).enumerated()
+            .map { SearchHit(id: $0.element.id, rank: $0.offset + 1) }
     }
 }

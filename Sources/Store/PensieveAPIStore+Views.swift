@@ -12,7 +12,10 @@ extension PensieveAPIStore: WritablePrimary {
         guard let answer = try request("/api/libraries/\(summary.libraryID)/entities/\(id)/context?prev=\(count)&next=\(count)") else {
             return nil
         }
-        func ids(_ key: String) throws -> [Entity] { try (answer.json[key]?.array ?? []).map(APIEntityParser.entity) }
+        // Pensieve orders by capture time only; captures of the same second come in any order.
+        func ids(_ key: String) throws -> [Entity] {
+            try (answer.json[key]?.array ?? []).map(APIEntityParser.entity).sorted { ($0.summary.createdAt, $0.id) < ($1.summary.createdAt, $1.id) }
+        }
         let before = try ids("prev"), after = try ids("next")
         remember(before + after)
         return Neighbours(before: before.map(\.id), after: after.map(\.id))

@@ -18,6 +18,11 @@ import Store
 extension RecallFileSystem {
     public static let attributePrefix = "user.recallfs."
 
+    /// The errno of a tag write the API could not take: EBUSY ("try again later"). EAGAIN would say
+    /// it better, but Linux's FUSE (6.x) turns an EAGAIN answer to setxattr into EOPNOTSUPP, which
+    /// says the opposite (measured on 6.18: EBUSY, EIO, ETIMEDOUT pass through unchanged).
+    static let tryLater = EBUSY
+
     /// Every extended attribute of `inode`, names in full, in listing order.
     public func extendedAttributes(_ inode: UInt64) throws(FSError) -> [(name: String, value: String)] {
         try answer("listxattr", describe(inode)) {
@@ -81,7 +86,8 @@ extension RecallFileSystem {
 
     /// `setxattr`: with `--allow-tag-writes`, `user.recallfs.tags` on a document replaces its tags
     /// through Pensieve's API (comma-separated; blanks and repeats dropped), and every cache, the
-    /// index and the kernel see the change at once. Everything else is EROFS.
+    /// index and the kernel see the change at once. With the API down it fails (`tryLater`) with the
+    /// reason, and nothing is written anywhere else. Everything else is EROFS.
     public func setExtendedAttribute(_ inode: UInt64, name: String, value: [UInt8]) throws(FSError) {
         let id: Int64
         switch Node(inode: inode) {
@@ -107,11 +113,11 @@ extension RecallFileSystem {
             do {
                 try primary.replaceTags(id: id, tags: tags)
             } catch StoreError.unavailable(let reason) {
-                throw FSError(EAGAIN, "the API is unavailable, so the tags of \(id) were not written (nothing is written to SQLite): \(reason)")
+                throw FSError(Self.tryLater, "the API is unavailable, so the tags of \(id) were not written (nothing is written to SQLite): \(reason)")
             } catch StoreError.invalid(let reason) {
                 throw FSError(EINVAL, reason)
             } catch {
-                throw FSError(EAGAIN, "the API could not write the tags of \(id): \(error)")
+                throw FSError(Self.tryLater, "the API could not write the tags of \(id): \(error)")
             }
             board.logger.info("tags of document \(id) set to '\(tags.joined(separator: ","))' through the API")
             notifyKernel(invalidate([ChangeEvent(kind: .updated, id: id, source: "tags")]))
