@@ -51,14 +51,9 @@ SHM="$(mktemp -d /dev/shm/recallfs-scale.XXXXXX)"
 MNT="$RUN/mnt"; CACHE="$RUN/cache"
 mkdir -p "$MNT"
 PID=""
-is_mounted() { awk -v m="$MNT" '$2 == m && $3 ~ /^fuse/ { f = 1 } END { exit !f }' /proc/mounts; }
+source bench/bench-lib.sh
 cleanup() {
-  if is_mounted; then fusermount3 -u "$MNT" 2>/dev/null || fusermount3 -uz "$MNT" 2>/dev/null || true; fi
-  # Only the daemon this run started: it exits by itself once unmounted; give it 10 s, then TERM, then KILL.
-  if [[ -n "$PID" ]]; then
-    for _ in $(seq 1 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$PID" 2>/dev/null; then kill "$PID" 2>/dev/null; sleep 2; kill -9 "$PID" 2>/dev/null || true; fi
-  fi
+  stop_mount
   is_mounted || rm -rf "$RUN"   # never recurse into a mount that is still there
   rm -rf "$SHM"
 }

@@ -69,6 +69,10 @@ extension StatusFiles {
             if let at = sync.lastSyncAt { info["last_sync_at"] = JSONValue(Self.iso(at)) }
             if let error = sync.lastError { info["last_error"] = JSONValue(error) }
             if let building = sync.building { info["building"] = ["done": JSONValue(building.done), "of": JSONValue(building.of)] }
+            if scoped {  // counts over every library: not shown on a scoped mount
+                for key in ["documents", "added", "updated", "removed", "building"] { info.removeValue(forKey: key) }
+                info["scoped"] = JSONValue(true)
+            }
             json["index"] = .object(info)
         }
         if let e = events?.stats {

@@ -15,11 +15,15 @@ public final class StatusFiles: StatusFileSource {
     let index: SearchIndex?
     /// Extra facts for `.status/health.json` (pid, mountpoint, database path, cache directory).
     let facts: [String: String]
+    /// A scoped mount (`--library`): the index and the event feed see every library, so their
+    /// document counts and event ids are left out of the status files.
+    let scoped: Bool
     private let processor = Mutex<EventProcessor?>(nil)
 
     public init(tree: RecallFileSystem, failover: FailoverStore? = nil, pressure: PressureMonitor? = nil,
-                index: SearchIndex? = nil, facts: [String: String] = [:]) {
+                index: SearchIndex? = nil, facts: [String: String] = [:], scoped: Bool = false) {
         self.tree = tree; self.failover = failover; self.pressure = pressure; self.index = index; self.facts = facts
+        self.scoped = scoped
     }
 
     /// The event processor, once it exists (it is built after the tree).
@@ -72,7 +76,7 @@ extension StatusFiles {
         if let problem = failover?.local?.fileProblem { out.append(problem) }
         if let error = index?.syncState.lastError { out.append("index sync failed: \(error)") }
         if let index, !index.syncState.ready {
-            out.append("index building" + (index.syncState.building.map { " (\($0))" } ?? ""))
+            out.append("index building" + (scoped ? "" : index.syncState.building.map { " (\($0))" } ?? ""))
         }
         if let processor = events, !processor.isHealthy {
             out.append("change feeds failing: \(processor.stats.lastError ?? "unknown error")")
@@ -142,6 +146,7 @@ extension StatusFiles {
         if let at = e.lastPollAt { pairs.append(("last_poll", Self.iso(at))) }
         if let error = e.lastError { pairs.append(("last_error", error.replacing("\n", with: " "))) }
         var text = String(decoding: Self.lines(pairs), as: UTF8.self)
+        if scoped { return Array(text.utf8) }  // ids of other libraries are not shown
         if !e.recent.isEmpty { text += "# recent events: time kind id source\n" }
         for event in e.recent.reversed() {
             text += "\(Self.iso(event.at)) \(event.kind.rawValue) \(event.id) \(event.source)\n"

@@ -7,7 +7,26 @@ enum HelpText {
         documents/<id>-<slug>.md      every document, rendered as markdown (read-only)
         libraries/<name>/             the same files, one folder per library
         search/<query>/               ranked results: <rank>-<id>-<slug>.md (same files as documents/)
+        timeline/YYYY/MM/DD/          every document by capture day: <HHMMSS>-<id>-<slug>.md
+        recent/                       the last 100 captures, newest first: <NNN>-<id>-<slug>.md
+        apps/<app>/                   every document by active app; (none) for those without one
+        images/<id>-<slug>.<ext>      the screenshot itself, original bytes
+        around/<id>/                  the captures before and after one: -05-… to +05-… (ls -U)
         .status/                      health, health.json, backend, errors
+
+        Every document file is the same file wherever it appears (same inode and bytes).
+        Days, times and date filters are in the mount's time zone (--timezone).
+
+        VIEWS
+            ls timeline/2026/01/15/               what was on screen that day, in capture order
+            grep -ril invoice apps/Slack/         one app's captures
+            ls -U around/1234/                    what came just before and after document 1234
+            cp images/1234-*.webp /tmp/           the screenshot itself
+            getfattr -d documents/1234-*.md       metadata: id, library, captured_at, app, window,
+                                                  url, tags, source_path, image (user.recallfs.*)
+            getfattr -d search/"budget"/          query, total, backend, took_ms, ranking
+            setfattr -n user.recallfs.tags -v "a,b" documents/1234-*.md
+                                                  replace tags (only with --allow-tag-writes)
 
         SEARCHING
           There is no mkdir step: any name under search/ runs as a query. A query whose directory
@@ -19,9 +38,9 @@ enum HelpText {
           Filters (combine freely with words):
             app:Firefox            active app (comma = any of several; app:"Google Chrome")
             library:work           library name (comma = any of several)
-            after:2026-01-01       captured at or after (UTC; also YYYY-MM-DDTHH:MM)
-            before:2026-02-01      captured before (UTC)
-            date:2026-01           a year, month or day (UTC)
+            after:2026-01-01       captured at or after (also YYYY-MM-DDTHH:MM)
+            before:2026-02-01      captured before
+            date:2026-01           a year, month or day (timeline/2026/01/ lists the same)
             type:image             file type group (image, text, ...) or file type (webp, txt, ...)
             limit:200              number of results, 1 to 1000 (default 50)
           With filters only (search/"app:Slack date:2026-01"), results are newest first.

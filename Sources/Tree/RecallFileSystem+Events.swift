@@ -27,7 +27,9 @@ extension RecallFileSystem {
                 kernel.entries.append(.init(parent: Node.library(rendered.libraryID).inode, name: rendered.name))
             }
             kernel.inodes.append(Node.document(change.id).inode)
+            kernel.inodes.append(Node.image(change.id).inode)
         }
+        apps.invalidate()  // a new or changed capture may bring a new app
         documentFiles.invalidate(changes.map(\.id))
         store.invalidate(changes)
         // Result names carry ranks, so every cached result list may now name other documents.

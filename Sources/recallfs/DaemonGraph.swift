@@ -55,7 +55,8 @@ final class DaemonGraph {
                                 options: c.tree, tiered: tiered, primary: stores.api)
         var facts = ["pid": String(getpid()), "mountpoint": c.mount.mountpoint, "cache_dir": c.cacheDirectory]
         if let local = stores.failover.local { facts["database"] = local.path }
-        status = StatusFiles(tree: tree, failover: stores.failover, pressure: pressure, index: stores.index, facts: facts)
+        status = StatusFiles(tree: tree, failover: stores.failover, pressure: pressure, index: stores.index, facts: facts,
+                             scoped: !c.sources.libraries.isEmpty)
         tree.attach(status: status)
         if let local = stores.failover.local, case let hidden = local.unlistableCount(), hidden > 0 {
             tree.board.record(operation: "mount", path: "documents", errno: EIO,

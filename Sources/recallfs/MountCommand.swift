@@ -12,7 +12,22 @@ import Tree
 struct MountCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mount",
-        abstract: "Mount Pensieve (API first, SQLite fallback). Returns once the mount is live, or with a clear error.")
+        abstract: "Mount Pensieve (API first, SQLite fallback). Returns once the mount is live, or with a clear error.",
+        discussion: """
+            What the mount shows (every document file is the same file wherever it appears):
+              documents/<id>-<slug>.md         cat documents/1234-*.md
+              libraries/<name>/                ls libraries/screenshots/
+              search/<query>/                  ls search/"invoice app:Firefox date:2026-01"/
+              timeline/YYYY/MM/DD/             ls timeline/2026/01/15/     (in --timezone)
+              recent/                          head recent/001-*           (the last 100 captures)
+              apps/<app>/                      grep -ril invoice apps/Slack/
+              images/<id>-<slug>.<ext>         cp images/1234-*.webp /tmp/ (the screenshot itself)
+              around/<id>/                     ls -U around/1234/          (-05 … +00 … +05)
+              .status/                         cat .status/health
+            Metadata is in extended attributes: getfattr -d documents/1234-*.md
+            With --allow-tag-writes: setfattr -n user.recallfs.tags -v "a,b" documents/1234-*.md
+            With --library NAME (repeatable), only those libraries are visible.
+            """)
 
     @Argument(help: "An existing directory to mount on.")
     var mountpoint: String

@@ -3,9 +3,14 @@ M="$WORK/mnt"
 mount_fs "$M" "$PENSIEVE_DB" || { fail "mount"; return; }
 
 assert_eq "README
+apps
+around
 documents
+images
 libraries
-search" "$(ls "$M")" "root listing"
+recent
+search
+timeline" "$(LC_ALL=C ls "$M")" "root listing"
 check ".status listed with ls -a" bash -c "ls -a '$M' | grep -qx .status"
 assert_eq "backend
 cache

@@ -57,7 +57,7 @@ views_checks() {  # views_checks MNT LABEL
   assert_eq 2 "$(ls "$M/timeline/2026/05/02" | grep -c '^001000-')" "$L: two captures at 00:10 on May 2"
   assert_eq "$(ls "$M/timeline/2026/05/02" | ids_of | sort -n)" \
     "$(ls "$M/search/date:2026-05-02 limit:1000" | ids_of | sort -n)" "$L: timeline/2026/05/02 and date:2026-05-02 list the same"
-  check "$L: an empty month is absent" bash -c "! stat '$M/timeline/2026/04' 2>/dev/null && ! stat '$M/timeline/1999' 2>/dev/null"
+  check "$L: an empty month is absent" bash -c "! stat '$M/timeline/2026/08' 2>/dev/null && ! stat '$M/timeline/1999' 2>/dev/null"
   local first; first=$(ls "$M/timeline/2026/05/02" | head -1)
   assert_eq "$(stat -c %i "$M/timeline/2026/05/02/$first")" "$(stat -c %i "$M/documents/${first#*-}")" "$L: timeline file is the document (inode)"
   check "$L: timeline file has the document's bytes" cmp -s "$M/timeline/2026/05/02/$first" "$M/documents/${first#*-}"
@@ -196,6 +196,12 @@ scoped_checks() {  # scoped_checks MNT LABEL
   assert_eq "$(sql "SELECT count(*) FROM entities WHERE library_id = $vlid")" \
     "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["store"]["entities"])' "$M/.status/health.json")" "$L: health.json counts the scope only"
   assert_eq "$(sql "SELECT count(*) FROM entities WHERE library_id = $vlid")" "$(ls "$M/recent" | wc -l)" "$L: recent/ holds the scope only"
+  python3 - "$M/.status/health.json" <<'PY' || fail "$L: health.json shows no index counts over every library"
+import json, sys
+index = json.load(open(sys.argv[1])).get("index", {})
+assert "documents" not in index and "added" not in index, index
+PY
+  check "$L: .status/events names no entity of another library" bash -c "! grep -q '^# recent events' '$M/.status/events'"
 }
 MV="$WORK/scoped"
 CACHE_DIR="$WORK/cache-scoped" mount_fs "$MV" "$DB" --library views --timezone "$ZONE" || fail "mount (scoped, SQLite)"
