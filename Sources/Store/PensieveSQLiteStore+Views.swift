@@ -72,11 +72,11 @@ extension PensieveSQLiteStore {
                 anchor = ($0.int(0), $0.text(1) ?? "")
             }
             guard let anchor else { return nil }
-            let bounds: [SQLValue] = [.int(anchor.library), .text(anchor.created), .text(anchor.created), .int(id), .int(Int64(count))]
+            let bounds: [SQLValue] = [.int(anchor.library), .text(anchor.created), .int(id), .int(Int64(count))]
             var before: [Int64] = [], after: [Int64] = []
-            try db.query("SELECT id FROM entities WHERE library_id = ? AND (file_created_at < ? OR (file_created_at = ? AND id < ?)) "
+            try db.query("SELECT id FROM entities WHERE library_id = ? AND (file_created_at, id) < (?, ?) "
                          + "ORDER BY file_created_at DESC, id DESC LIMIT ?", bounds) { before.append($0.int(0)) }
-            try db.query("SELECT id FROM entities WHERE library_id = ? AND (file_created_at > ? OR (file_created_at = ? AND id > ?)) "
+            try db.query("SELECT id FROM entities WHERE library_id = ? AND (file_created_at, id) > (?, ?) "
                          + "ORDER BY file_created_at, id LIMIT ?", bounds) { after.append($0.int(0)) }
             return Neighbours(before: before.reversed(), after: after)
         }

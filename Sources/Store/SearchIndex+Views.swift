@@ -1,5 +1,7 @@
 /// The index's answers for the tree's views (`apps/`, `timeline/`, `images/`, `around/`), each one
-/// indexed query on `docs`: `docs_app(app, id)`, `docs_created(created_ts)`, `docs_group_id`.
+/// indexed query on `docs`: `docs_app(app, id)`, `docs_created(created_ts)`, `docs_group_id(type_group,
+/// id)`, `docs_library_created(library_id, created_ts)` (each index entry ends with the id, so
+/// `(created_ts, id)` row-value ranges are index ranges).
 extension SearchIndex {
     /// A page of indexed documents with `id > afterID` that `filter` selects, by id, with the
     /// recorded size of each rendering (see `PensieveSQLiteStore.listing`).
@@ -76,11 +78,11 @@ extension SearchIndex {
             var anchor: (library: Int64, created: Int64)?
             try db.query("SELECT library_id, created_ts FROM docs WHERE id = ?", [.int(id)]) { anchor = ($0.int(0), $0.int(1)) }
             guard let anchor else { return nil }
-            let bounds: [SQLValue] = [.int(anchor.library), .int(anchor.created), .int(anchor.created), .int(id), .int(Int64(count))]
+            let bounds: [SQLValue] = [.int(anchor.library), .int(anchor.created), .int(id), .int(Int64(count))]
             var before: [Int64] = [], after: [Int64] = []
-            try db.query("SELECT id FROM docs WHERE library_id = ? AND (created_ts < ? OR (created_ts = ? AND id < ?)) "
+            try db.query("SELECT id FROM docs WHERE library_id = ? AND (created_ts, id) < (?, ?) "
                          + "ORDER BY created_ts DESC, id DESC LIMIT ?", bounds) { before.append($0.int(0)) }
-            try db.query("SELECT id FROM docs WHERE library_id = ? AND (created_ts > ? OR (created_ts = ? AND id > ?)) "
+            try db.query("SELECT id FROM docs WHERE library_id = ? AND (created_ts, id) > (?, ?) "
                          + "ORDER BY created_ts, id LIMIT ?", bounds) { after.append($0.int(0)) }
             return Neighbours(before: before.reversed(), after: after)
         }

@@ -98,6 +98,7 @@ public final class SearchIndex: Sendable {
             CREATE INDEX IF NOT EXISTS docs_type ON docs(type_group, library_id);
             CREATE INDEX IF NOT EXISTS docs_app ON docs(app, id);
             CREATE INDEX IF NOT EXISTS docs_group_id ON docs(type_group, id);
+            CREATE INDEX IF NOT EXISTS docs_library_created ON docs(library_id, created_ts);
             CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(filepath, tags, metadata,
                 tokenize = 'unicode61 remove_diacritics 2', prefix = '2');
             """)

@@ -101,6 +101,9 @@ struct MountCommand: ParsableCommand {
     @Option(name: .customLong("library"), help: "Mount only this library (repeatable): every other library is invisible.")
     var libraries: [String] = []
 
+    @Flag(name: .customLong("no-xattrs"), help: "Offer no extended attributes: `ls -l` then makes no xattr round trips (about 3x faster on large folders).")
+    var noXattrs = false
+
     func validate() throws { _ = try configuration() }
 
     /// The configuration this command describes: defaults (in `DaemonConfiguration`), then the
@@ -135,6 +138,8 @@ struct MountCommand: ParsableCommand {
             c.tree.context = context
         }
         c.tree.allowTagWrites = allowTagWrites
+        c.tree.extendedAttributes = !noXattrs
+        if noXattrs && allowTagWrites { throw ValidationError("--allow-tag-writes needs extended attributes (drop --no-xattrs)") }
         c.sources.libraries = libraries
         if let zone = timezone ?? Settings.string("RECALLFS_TIMEZONE") {
             do { try MountTimeZone.check(zone) } catch { throw ValidationError("--timezone: \(StorePlan.plain(error))") }
