@@ -86,3 +86,15 @@ line "ls apps/$app/" "$(best ls "$MNT/apps/$app")" \
 line "ls -l apps/$app/" "$(best ls -l "$MNT/apps/$app")" \
   "$(best q "SELECT e.id, e.filename, e.size, e.file_created_at FROM entities e JOIN metadata_entries m ON m.entity_id = e.id AND m.key = 'active_app' WHERE m.value = '$app' ORDER BY e.id")" \
   "$(ls "$MNT/apps/$app" | wc -l)"
+
+# The same `ls -l` without extended attributes (`--no-xattrs`): `ls -l` asks every file for
+# `security.selinux` and `system.posix_acl_access`, two round trips per file while xattrs are offered.
+with_xattrs=$(best ls -l "$MNT/apps/$app")
+stop_mount
+"$BIN" mount "$MNT" --db "$DB" --no-api --cache-dir "$RUN/cache" --timezone "${TZ_NAME:-UTC}" --no-xattrs > /dev/null
+PID=$(health 'd["pid"]')
+until [[ "$(health 'd.get("index", {}).get("ready")')" == True ]]; do sleep 0.5; done
+ls -l "$MNT/apps/$app" > /dev/null
+without=$(best ls -l "$MNT/apps/$app")
+printf 'ls -l apps/%s with --no-xattrs: measured %s ms, baseline with xattrs %s ms, ratio %s\n' "$app" "$without" "$with_xattrs" \
+  "$(awk -v a="$without" -v b="$with_xattrs" 'BEGIN { printf "%.2f", a / b }')"
