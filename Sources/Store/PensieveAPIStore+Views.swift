@@ -25,7 +25,11 @@ extension PensieveAPIStore: WritablePrimary {
         let body = try JSONEncoder().encode(JSONValue(["tags": JSONValue.array(tags.map { JSONValue.string($0) })]))
         let response = try Self.transport { () throws(HTTPClient.TransportError) in try http.put("/api/entities/\(id)/tags", json: body) }
         switch response.status {
-        case 200..<300: invalidate([ChangeEvent(kind: .updated, id: id, source: "tags")])
+        case 200..<300:
+            invalidate([ChangeEvent(kind: .updated, id: id, source: "tags")])
+            // Pensieve's tag replacement does not re-index the entity: without this, its own search
+            // (what an API-only mount and Pensieve's UI use) would not find the new tags. Best effort.
+            _ = try? http.post("/api/entities/\(id)/index", json: Data())
         case 404: throw StoreError.invalid("entity \(id) does not exist on the API")
         case 400..<500: throw StoreError.invalid("HTTP \(response.status) replacing tags: \(String(decoding: response.body.prefix(200), as: UTF8.self))")
         default: throw StoreError.unavailable("HTTP \(response.status) replacing tags: \(String(decoding: response.body.prefix(200), as: UTF8.self))")

@@ -37,8 +37,7 @@ final class AppDirectories: Sendable {
         for app in try store.appNames(library: nil) {
             let name = Self.directoryName(app)
             var match = byName[name] ?? AppMatch(values: [])
-            if let app, !(app.isEmpty) { match.values.append(app) } else { match.orNone = true }
-            if let app, app.isEmpty { match.values.append(app) }
+            if let app { match.values.append(app) } else { match.orNone = true }  // "" is under (none) too
             byName[name] = match
         }
         let names = byName.keys.sorted()

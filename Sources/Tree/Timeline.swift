@@ -81,13 +81,13 @@ enum Timeline {
     static let maxChildren = 400
 
     /// The non-empty periods one level below `parent` (years for the root), in order.
-    static func children(of parent: TimelinePeriod?, library: Int64? = nil, store: DocumentStore) throws -> [TimelinePeriod] {
+    static func children(of parent: TimelinePeriod?, store: DocumentStore) throws -> [TimelinePeriod] {
         let bounds = parent?.range
         var from = bounds?.start ?? MountTimeZone.instant(year: TimelinePeriod.years.lowerBound, month: 1, day: 1)
         let end = bounds?.end ?? MountTimeZone.instant(year: TimelinePeriod.years.upperBound + 1, month: 1, day: 1)
         var found: [TimelinePeriod] = []
         while found.count < maxChildren, from < end {
-            let filter = DocumentFilter(library: library, createdFrom: from, createdBefore: end)
+            let filter = DocumentFilter(createdFrom: from, createdBefore: end)
             guard let next = try store.earliestCapture(filter: filter), let period = TimelinePeriod.holding(next, below: parent) else { break }
             found.append(period)
             from = max(period.range.end, next + 1)

@@ -53,8 +53,10 @@ final class DaemonGraph {
         let caching = CachingStore(visible, cache: tiered)
         tree = RecallFileSystem(store: caching, board: StatusBoard(logger: logger), savedQueries: stores.saved,
                                 options: c.tree, tiered: tiered, primary: stores.api)
-        var facts = ["pid": String(getpid()), "mountpoint": c.mount.mountpoint, "cache_dir": c.cacheDirectory]
+        var facts = ["pid": String(getpid()), "mountpoint": c.mount.mountpoint, "cache_dir": c.cacheDirectory,
+                     "timezone": MountTimeZone.currentName]
         if let local = stores.failover.local { facts["database"] = local.path }
+        if !c.sources.libraries.isEmpty { facts["scope"] = c.sources.libraries.joined(separator: ",") }
         status = StatusFiles(tree: tree, failover: stores.failover, pressure: pressure, index: stores.index, facts: facts,
                              scoped: !c.sources.libraries.isEmpty)
         tree.attach(status: status)

@@ -172,6 +172,17 @@ check "the file shows the new tags at once" grep -q zebrafish "$MT/documents/$td
 assert_eq "$tid" "$(ls "$MT/search/zebrafish" | ids_of)" "search finds the new tag at once"
 check "the write is logged" grep -q "tags of document $tid" "$WORK/cache/recallfs.log"
 check "other attributes stay read-only" bash -c "setfattr -n user.recallfs.app -v x '$MT/documents/$tdoc' 2>&1 | grep -q 'Read-only'"
+# The API alone: the write goes through, and Pensieve's own search (re-indexed) finds the tag.
+MTA="$WORK/tags-api"; mkdir -p "$MTA"
+HOME="$home" RECALLFS_API="http://127.0.0.1:$PENSIEVE_PORT" "$RECALLFS_BIN" mount "$MTA" --allow-tag-writes --cache-dir "$WORK/cache-tags-api" > /dev/null \
+  || fail "mount (tags, API only)"
+MOUNTS+=("$MTA"); PIDS+=("$(daemon_pid "$MTA")")
+aid=$(sql "SELECT id FROM entities WHERE filename = 'v8.webp'")
+adoc=$(ls "$MTA/documents" | grep "^$aid-")
+check "API only: setfattr replaces the tags" setfattr -n user.recallfs.tags -v platypus "$MTA/documents/$adoc"
+assert_eq platypus "$(getfattr --only-values -n user.recallfs.tags "$MTA/documents/$adoc")" "API only: the xattr shows the new tag"
+assert_eq "$aid" "$(ls "$MTA/search/platypus" | ids_of)" "API only: Pensieve's search finds the new tag at once"
+
 # The API down: EBUSY with the reason (Linux turns a FUSE EAGAIN from setxattr into EOPNOTSUPP), and
 # nothing written to SQLite.
 MD="$WORK/tags-down"
