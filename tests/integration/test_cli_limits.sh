@@ -44,3 +44,10 @@ mount_fs "$WORK/m" "$PENSIEVE_DB" --api "http://joe:s3cret@127.0.0.1:9" --api-ti
 check "health.json masks the password" bash -c "grep -q '\*\*\*@127.0.0.1' '$WORK/m/.status/health.json' && ! grep -q s3cret '$WORK/m/.status/health.json'"
 cat "$WORK/m/documents/"* > /dev/null 2>&1  # requests that fail over, so the URL is in error texts
 check "errors and log never show the password" bash -c "! grep -rq s3cret '$WORK/m/.status/errors' '$WORK/c/recallfs.log'"
+
+# The views' flags: a time zone tzdata does not know, a path as a zone, --context out of range.
+for bad in "--timezone Mars/Olympus" "--timezone ../../etc/passwd" "--context 0" "--context 100"; do
+  out=$("$RECALLFS_BIN" mount "$WORK/never" --db "$PENSIEVE_DB" --no-api $bad 2>&1); rc=$?
+  assert_eq 2 "$rc" "$bad is exit status 2"
+  assert_eq 1 "$(echo "$out" | wc -l)" "$bad is one line ($out)"
+done
