@@ -238,6 +238,13 @@ public final class TieredCache: Sendable {
         disk?.removeDocument(id)
     }
 
+    /// Drops every entry of both tiers (SIGHUP: every cached answer goes).
+    public func removeEverything() {
+        memory.removeAll { _ in true }
+        disk?.remove(prefix: "")
+        releaseFreedMemory()
+    }
+
     /// Drops every entry of one kind (the library list after a change).
     public func removeAll(_ kind: CacheKey.Kind) { memory.removeAll(inGroup: .kind(kind.rawValue)) }
 

@@ -66,6 +66,15 @@ extension StatusFiles {
 
     /// Why health is not `ok`, one readable line per part: what `.status/health.json` shows under
     /// `problems`, and what a script can log.
+    /// One line for systemd's `STATUS=`: the health word, then why (`degraded: api down, serving
+    /// sqlite`), or what serves when all is well.
+    public var statusLine: String {
+        let word = health
+        if word == "ok" { return "ok: serving from \(store.backendName)" }
+        let why = problems.prefix(2).joined(separator: "; ")
+        return why.isEmpty ? word : "\(word): \(why)"
+    }
+
     var problems: [String] {
         var out: [String] = []
         let c = components

@@ -18,9 +18,9 @@ public enum Periodic {
 
 /// A detached pthread with a name (Foundation's `Thread`, which the daemon does not link; see
 /// `JSONValue`). Not called `Thread`: code that imports Foundation too (the tests) would see two.
-enum NamedThread {
+public enum NamedThread {
     /// Starts `body` on a new detached thread named `name` (the name shows in `top -H` and `perf`).
-    static func start(name: String, _ body: @escaping @Sendable () -> Void) {
+    public static func start(name: String, _ body: @escaping @Sendable () -> Void) {
         final class Box: @unchecked Sendable { let body: @Sendable () -> Void; let name: String; init(_ b: @escaping @Sendable () -> Void, _ n: String) { body = b; name = n } }
         let box = Unmanaged.passRetained(Box(body, name)).toOpaque()
         var thread = pthread_t()
@@ -34,7 +34,7 @@ enum NamedThread {
     }
 
     /// Sleeps the calling thread for `seconds`.
-    static func sleep(seconds: Double) {
+    public static func sleep(seconds: Double) {
         guard seconds > 0 else { return }
         var time = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9))
         var left = timespec()

@@ -64,6 +64,13 @@ final class DocumentFiles: Sendable {
         }
     }
 
+    /// Forgets what is kept about every document (SIGHUP): each is checked against the store again.
+    func forgetAll() {
+        seen.withLock { $0.removeAll() }
+        let dropped = stashes.withLock { stashes in defer { stashes.removeAll() }; return stashes.values.map(\.stash) }
+        for stash in dropped { stash.clear() }
+    }
+
     /// Forgets what is kept about documents that changed.
     func invalidate(_ ids: [Int64]) {
         seen.withLock { seen in for id in ids { seen.removeValue(forKey: id) } }

@@ -56,6 +56,7 @@ public final class EventProcessor: Sendable {
             defer { s.polls += 1; s.lastPollAt = Date(); s.feedOK.merge(outcomes) { $1 } }
             return s.polls == 0
         }
+        logger.debug("poll: \(unique.count) changes from \(feeds.count) feeds")
         guard !first, !unique.isEmpty else { return [] }
         tree.notifyKernel(tree.invalidate(unique))
         state.withLock { s in

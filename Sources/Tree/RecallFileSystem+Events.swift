@@ -40,6 +40,27 @@ extension RecallFileSystem {
         return kernel
     }
 
+    /// Drops every cached answer (SIGHUP): both cache tiers, the query directories' result lists, the
+    /// app list, what is remembered of each document (so each is checked against the store again),
+    /// and what the stores keep; the kernel forgets the listings it holds. Returns what was dropped,
+    /// for the log.
+    @discardableResult
+    public func dropCachedAnswers() -> String {
+        let results = queries.invalidateResults()
+        var kernel = KernelInvalidations()
+        for (slot, entries) in results {
+            kernel.entries += entries.map { .init(parent: Node.query(slot).inode, name: $0.name) }
+            kernel.inodes.append(Node.query(slot).inode)
+        }
+        let entries = tiered.memory.stats.entries
+        tiered.removeEverything()
+        apps.invalidate()
+        documentFiles.forgetAll()
+        store.invalidate([ChangeEvent(kind: .updated, id: 0, source: "reload")])  // the stores' own pages and lists
+        notifyKernel(kernel)
+        return "\(entries) memory entries, the disk tier, \(results.count) query result lists"
+    }
+
     /// Tells the kernel (through the FUSE bridge, once attached) to forget `stale`.
     public func notifyKernel(_ stale: KernelInvalidations) {
         guard let kernel = notifier.withLock({ $0 }) else { return }

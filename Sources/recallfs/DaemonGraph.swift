@@ -85,9 +85,10 @@ final class DaemonGraph {
     }
 
     /// Starts the background work, tells the parent the mount is live, and serves until unmounted.
-    func run(readiness: Readiness?) {
+    func run(readiness: Readiness?, systemd: SystemdNotifier? = nil) {
         let c = configuration, stores = self.stores
         logger.info("mounted on \(c.mount.mountpoint): api \(stores.failover.api?.location ?? "off"), database \(stores.failover.local?.path ?? "none") (cache \(c.cacheDirectory), pid \(getpid()))")
+        logger.debug("settings: attr timeout \(c.tree.attributeTimeout) s, api timeout \(c.api.timeout) s, poll \(c.index.pollInterval) s, health \(c.api.healthInterval) s, time zone \(MountTimeZone.currentName), context \(c.tree.context), tag writes \(c.tree.allowTagWrites ? "on" : "off"), xattrs \(c.tree.extendedAttributes ? "on" : "off")")
         readiness?.succeed()
         events.start(interval: c.index.pollInterval)
         pressure.start(interval: c.cache.sampleInterval)
@@ -104,8 +105,37 @@ final class DaemonGraph {
             stores.failover.local?.closeIdleConnections()
             tiered.releaseFreedMemory()
         }
+        ReloadSignal.install { [tree, logger] in
+            logger.info("SIGHUP: dropped every cached answer (\(tree.dropCachedAnswers()))")
+        }
+        if let systemd { startSystemdNotifications(systemd) }
         let result = session.run()
+        systemd?.send("STOPPING=1")
         tiered.flushTrace()
         logger.info("unmounted \(c.mount.mountpoint) (loop result \(result))")
+    }
+
+    /// systemd `Type=notify`: `READY=1` once the mount answers a request (a `statvfs`, which the kernel
+    /// always forwards), `STATUS=` whenever the health line changes, and `WATCHDOG=1` while the FUSE
+    /// loop answers (each ping waits for a `statvfs` first, so a hung loop stops the pings).
+    func startSystemdNotifications(_ systemd: SystemdNotifier) {
+        let mountpoint = configuration.mount.mountpoint, status = self.status, logger = self.logger
+        let answers: @Sendable () -> Bool = { var st = statvfs(); return statvfs(mountpoint, &st) == 0 }
+        NamedThread.start(name: "recallfs-notify") {
+            while !answers() { NamedThread.sleep(seconds: 0.05) }
+            var last = status.statusLine
+            systemd.send("READY=1\nSTATUS=\(last)")
+            logger.info("systemd: ready (\(last))")
+            while true {
+                NamedThread.sleep(seconds: 1)
+                let line = status.statusLine
+                if line != last { systemd.send("STATUS=\(line)"); last = line }
+            }
+        }
+        if let interval = systemd.watchdogInterval {
+            Periodic.run(every: interval, name: "recallfs-watchdog", immediately: false) {
+                if answers() { systemd.send("WATCHDOG=1") }
+            }
+        }
     }
 }

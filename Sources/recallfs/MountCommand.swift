@@ -53,6 +53,14 @@ struct MountCommand: ParsableCommand {
     @Flag(help: "Verbose logging, including libfuse's request trace.")
     var debug = false
 
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info; debug with --debug).")
+    var logLevelName: String?
+
+    @Option(name: .customLong("log-file"), help: "Append the log here (default: recallfs.log in the cache directory; stderr with --foreground).")
+    var logFile: String?
+
+    var logLevel: Logger.Level? { logLevelName.flatMap { Logger.Level(rawValue: $0.lowercased()) } }
+
     @Option(name: .customShort("o"), help: "Extra mount options, comma-separated (e.g. allow_other).")
     var options: [String] = []
 
@@ -137,6 +145,9 @@ struct MountCommand: ParsableCommand {
             guard (1...99).contains(context) else { throw ValidationError("--context must be from 1 to 99 (got \(context))") }
             c.tree.context = context
         }
+        if let logLevelName, logLevel == nil {
+            throw ValidationError("--log-level must be trace, debug, info, notice, warning, error or critical (got '\(logLevelName)')")
+        }
         c.tree.allowTagWrites = allowTagWrites
         c.tree.extendedAttributes = !noXattrs
         if noXattrs && allowTagWrites { throw ValidationError("--allow-tag-writes needs extended attributes (drop --no-xattrs)") }
@@ -211,19 +222,17 @@ struct MountCommand: ParsableCommand {
             try plan.checkBeforeMount()
             try CacheDirectory.prepare(cache)
             if !foreground && readiness == nil {
-                try Daemon.start(arguments: Array(CommandLine.arguments.dropFirst()), logFile: cache + "/recallfs.log",
-                                 mountpoint: mountpoint)
+                try Daemon.start(arguments: Array(CommandLine.arguments.dropFirst()),
+                                 logFile: logFile.map(Mountpoint.absolute) ?? cache + "/recallfs.log", mountpoint: mountpoint)
                 return
             }
             umask(0o077)  // index, WAL files and log hold screen text: 0600
+            if let logFile, readiness == nil { try LogOutput.redirectStderr(to: Mountpoint.absolute(logFile)) }
             MallocTuning.apply()
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = debug ? .debug : .info
-                return handler
-            }
+            let systemd = SystemdNotifier.fromEnvironment()
+            LogOutput.bootstrap(level: logLevel, debug: debug)
             let graph = try DaemonGraph(configuration, plan: plan, logger: Logger(label: "recallfs"))
-            graph.run(readiness: readiness)
+            graph.run(readiness: readiness, systemd: systemd)
         } catch let error as UserFacingError {
             readiness?.fail(error.message)
             exitWithMessage(error.message)
