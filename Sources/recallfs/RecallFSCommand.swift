@@ -5,10 +5,13 @@ import Glibc
 /// `recallfs`: mount a Pensieve screen history as plain files.
 @main
 struct RecallFSCommand: ParsableCommand {
+    /// `recallfs --version`, the package's version and `recallfs_build_info`'s label.
+    static let version = "0.11.0"
+
     static let configuration = CommandConfiguration(
         commandName: "recallfs",
-        abstract: "Mount a Pensieve document memory as plain files (documents/, libraries/, search/, .status/).",
-        version: "0.1.0",
+        abstract: "Mount a Pensieve document memory as plain files (documents/, search/, timeline/, apps/, .status/).",
+        version: RecallFSCommand.version,
         subcommands: [MountCommand.self, UnmountCommand.self, StatusCommand.self, IndexCommand.self])
 
     /// A bad flag or setting is one line on stderr and exit status 2 (as with most Unix tools), not
