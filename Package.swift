@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -11,6 +11,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        // The metrics endpoint (`--metrics-addr`). No traits: its FullFoundation trait would link
+        // Foundation and ICU into the daemon, which uses FoundationEssentials only.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: []),
     ],
     targets: [
         // C shims only.
@@ -35,13 +38,18 @@ let package = Package(
             "Tree", "Store", "Cache",
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
+        // `--metrics-addr`: /metrics and /health over HTTP, on Hummingbird's threads (never FUSE's).
+        .target(name: "MetricsEndpoint", dependencies: [
+            "StatusFiles",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
         // A thin libfuse3 low-level bridge that only translates calls into Tree.
         .target(name: "FUSEBridge", dependencies: [
             "CFuse", "Tree",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "recallfs", dependencies: [
-            "FUSEBridge", "StatusFiles", "Tree", "Store", "Cache",
+            "FUSEBridge", "StatusFiles", "MetricsEndpoint", "Tree", "Store", "Cache",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

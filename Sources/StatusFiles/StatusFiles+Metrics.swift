@@ -15,6 +15,17 @@ struct MetricSample {
 
     /// `name` with its label values appended, for the plain `name value` format.
     var flatName: String { ([name] + labels.map(\.1)).joined(separator: "_") }
+
+    /// The Prometheus name and value, by its naming practice: the `recallfs_` prefix, base units
+    /// (`_ms` becomes `_seconds`, a percentage a `_ratio`), and `_total` on every counter. The plain
+    /// `.status/metrics` keeps the names scripts already read.
+    var prometheus: (name: String, value: Double) {
+        var name = self.name, value = self.value
+        if name.hasSuffix("_ms") { name = String(name.dropLast(3)) + "_seconds"; value /= 1000 }
+        if name.hasSuffix("_percent") { name = String(name.dropLast(8)) + "_ratio"; value /= 100 }
+        if kind == .counter && !name.hasSuffix("_total") { name += "_total" }
+        return ("recallfs_" + name, value)
+    }
 }
 
 extension StatusFiles {
@@ -89,19 +100,23 @@ extension StatusFiles {
         metricSamples.map { ($0.flatName, $0.kind == .counter ? String(Int($0.value)) : Self.number($0.value)) }
     }
 
-    /// `.status/metrics.prom`: the same in Prometheus text format (node_exporter's textfile collector),
-    /// written by swift-prometheus. Names get a `recallfs_` prefix.
+    /// `.status/metrics.prom` (and `/metrics` with `--metrics-addr`): the same in Prometheus text
+    /// format (node_exporter's textfile collector), written by swift-prometheus, named by Prometheus
+    /// practice (see `MetricSample.prometheus`), with `recallfs_build_info{version=…} 1`. No label
+    /// ever holds query text or a document's content.
     func prometheusText() -> [UInt8] {
         let registry = PrometheusCollectorRegistry()
         for sample in metricSamples {
-            let name = "recallfs_" + sample.name
+            let (name, value) = sample.prometheus
             switch sample.kind {
             case .counter:
-                registry.makeCounter(name: name, labels: sample.labels, help: sample.help).increment(by: Int64(sample.value))
+                registry.makeCounter(name: name, labels: sample.labels, help: sample.help).increment(by: Int64(value))
             case .gauge:
-                registry.makeGauge(name: name, labels: sample.labels, help: sample.help).set(sample.value)
+                registry.makeGauge(name: name, labels: sample.labels, help: sample.help).set(value)
             }
         }
+        registry.makeGauge(name: "recallfs_build_info", labels: [("version", facts["version"] ?? "unknown")],
+                           help: "Always 1; the version of the running daemon is its label.").set(Double(1))
         var bytes: [UInt8] = []
         registry.emit(into: &bytes)
         return bytes

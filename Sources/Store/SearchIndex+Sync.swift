@@ -40,7 +40,12 @@ extension SearchIndex {
             let sameFile = token?.isSameFile(as: progress.token) ?? false
             let incremental = progress.verified && sameFile && state.withLock({ $0.ready })
             if incremental, let token, token == progress.token {
-                state.withLock { $0.lastSyncAt = Date(); $0.lastSyncSeconds = Date().timeIntervalSince(started); $0.added = 0; $0.updated = 0; $0.removed = 0 }
+                // The same file, unchanged since the last sync that worked: the index is current,
+                // whatever failed in between (a file that was moved away and back, say).
+                state.withLock {
+                    $0.lastSyncAt = Date(); $0.lastSyncSeconds = Date().timeIntervalSince(started); $0.added = 0; $0.updated = 0; $0.removed = 0
+                    $0.lastError = nil
+                }
                 changes.state = syncState
                 return changes
             }

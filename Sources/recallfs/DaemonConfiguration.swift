@@ -57,6 +57,8 @@ struct DaemonConfiguration {
     var cacheDirectory = ""
     /// The mount's time zone (`--timezone`); nil for the system's.
     var timeZone: String?
+    /// Where `/metrics` and `/health` are served (`--metrics-addr`); nil for nowhere.
+    var metricsAddress: (host: String, port: Int)?
 
     /// The kernel-facing libfuse options: identity, `noatime`, the user's `-o` options, and the
     /// kernel's permission checks whenever other users may enter.

@@ -1,5 +1,6 @@
 import Cache
 import FUSEBridge
+import MetricsEndpoint
 import FoundationEssentials
 import Glibc
 import Logging
@@ -54,7 +55,7 @@ final class DaemonGraph {
         tree = RecallFileSystem(store: caching, board: StatusBoard(logger: logger), savedQueries: stores.saved,
                                 options: c.tree, tiered: tiered, primary: stores.api)
         var facts = ["pid": String(getpid()), "mountpoint": c.mount.mountpoint, "cache_dir": c.cacheDirectory,
-                     "timezone": MountTimeZone.currentName]
+                     "timezone": MountTimeZone.currentName, "version": RecallFSCommand.version]
         if let local = stores.failover.local { facts["database"] = local.path }
         if !c.sources.libraries.isEmpty { facts["scope"] = c.sources.libraries.joined(separator: ",") }
         status = StatusFiles(tree: tree, failover: stores.failover, pressure: pressure, index: stores.index, facts: facts,
@@ -109,6 +110,9 @@ final class DaemonGraph {
             logger.info("SIGHUP: dropped every cached answer (\(tree.dropCachedAnswers()))")
         }
         if let systemd { startSystemdNotifications(systemd) }
+        if let address = c.metricsAddress {
+            MetricsServer.start(host: address.host, port: address.port, status: status, logger: Logger(label: "recallfs.metrics"))
+        }
         let result = session.run()
         systemd?.send("STOPPING=1")
         tiered.flushTrace()

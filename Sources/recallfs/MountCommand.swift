@@ -36,6 +36,7 @@ struct MountCommand: ParsableCommand {
     @OptionGroup(title: "Stores") var stores: StoreFlags
     @OptionGroup(title: "Cache") var caching: CacheFlags
     @OptionGroup(title: "Logging") var logging: LogFlags
+    @OptionGroup(title: "Metrics") var metrics: MetricsFlags
 
     func validate() throws { _ = try configuration() }
 
@@ -88,6 +89,9 @@ struct MountCommand: ParsableCommand {
             c.timeZone = zone
         }
         c.cache = try caching.configuration()
+        if let address = metrics.address {
+            c.metricsAddress = try Self.metricsAddress(address, allowRemote: metrics.allowRemote)
+        }
         c.tree.searchTTL = c.cache.searchTTL
         c.tree.uid = getuid()
         c.tree.gid = getgid()
@@ -96,6 +100,19 @@ struct MountCommand: ParsableCommand {
         c.mount.debug = debug
         c.cacheDirectory = cacheDir.map(Mountpoint.absolute) ?? CacheDirectory.defaultPath(forDatabase: c.sources.databasePath)
         return c
+    }
+
+    /// `HOST:PORT` (`[::1]:PORT` for IPv6) for `--metrics-addr`, on loopback unless allowed.
+    static func metricsAddress(_ text: String, allowRemote: Bool) throws -> (host: String, port: Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else {
+            throw ValidationError("--metrics-addr needs HOST:PORT with a port from 1 to 65535, like 127.0.0.1:9101 (got '\(text)')")
+        }
+        let host = String(text[..<colon]).trimming { $0 == "[" || $0 == "]" }
+        guard !host.isEmpty else { throw ValidationError("--metrics-addr needs a host, like 127.0.0.1:\(port)") }
+        if !allowRemote && !URLSafety.isLoopback(host) {
+            throw ValidationError("--metrics-addr \(text) is not on loopback; pass --allow-remote-metrics to serve it there")
+        }
+        return (host, port)
     }
 
     /// A number of seconds from a flag, else from `env`, else `fallback`: finite and in range, with

@@ -121,3 +121,13 @@ struct LogFlags: ParsableArguments {
 
     var logLevel: Logger.Level? { logLevelName.flatMap { Logger.Level(rawValue: $0.lowercased()) } }
 }
+
+/// The Prometheus endpoint. (`recallfs mount --help` shows them under "Metrics".)
+struct MetricsFlags: ParsableArguments {
+    @Option(name: .customLong("metrics-addr"), help: "Serve /metrics (Prometheus) and /health over HTTP at HOST:PORT, e.g. 127.0.0.1:9101 (loopback only unless --allow-remote-metrics).")
+    var address: String?
+
+    @Flag(name: .customLong("allow-remote-metrics"), help: "Allow a --metrics-addr that is not on loopback (the status files name paths and libraries).")
+    var allowRemote = false
+}
+
