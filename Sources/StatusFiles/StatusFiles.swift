@@ -55,19 +55,19 @@ extension StatusFiles {
                 let healthOK = failover.stats.lastHealthCheck?.ok ?? true
                 c.api = failover.circuit.allowsRequests && healthOK
             }
-            if let local = failover.local { c.database = index?.syncState.lastError == nil && local.fileProblem == nil }
+            // The database works while its file can be read; a sync that fails for the index's own
+            // sake (its disk is full) is the index's problem, and documents are still served.
+            if let local = failover.local { c.database = local.fileProblem == nil }
         } else {
             c.database = s.storeReachable && index?.syncState.lastError == nil
         }
         if let processor = events { c.events = processor.isHealthy }
-        if let index { c.index = index.syncState.ready }
+        if let index { c.index = index.syncState.ready && index.syncState.lastError == nil }
         return c
     }
 
-    /// Why health is not `ok`, one readable line per part: what `.status/health.json` shows under
-    /// `problems`, and what a script can log.
-    /// One line for systemd's `STATUS=`: the health word, then why (`degraded: api down, serving
-    /// sqlite`), or what serves when all is well.
+    /// One line for systemd's `STATUS=`: the health word, then why (`degraded: api down: …`), or
+    /// what serves when all is well.
     public var statusLine: String {
         let word = health
         if word == "ok" { return "ok: serving from \(store.backendName)" }
@@ -75,6 +75,8 @@ extension StatusFiles {
         return why.isEmpty ? word : "\(word): \(why)"
     }
 
+    /// Why health is not `ok`, one readable line per part: what `.status/health.json` shows under
+    /// `problems`, and what a script can log.
     var problems: [String] {
         var out: [String] = []
         let c = components
