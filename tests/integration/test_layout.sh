@@ -119,7 +119,7 @@ done
 check "metrics.prom is Prometheus text format" python3 - "$M/.status/metrics.prom" <<'PY'
 import re, sys
 lines = open(sys.argv[1]).read().splitlines()
-sample = re.compile(r'^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"(,[a-zA-Z_][a-zA-Z0-9_]*="[^"]*")*\})? -?[0-9.e+]+$')
+sample = re.compile(r'^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"(,[a-zA-Z_][a-zA-Z0-9_]*="[^"]*")*\})? -?[0-9.]+(e[+-]?[0-9]+)?$')
 typed = set()
 for line in lines:
     if line.startswith("# TYPE "):

@@ -13,14 +13,26 @@ check "recallfs unmount" "$RECALLFS_BIN" unmount "$M"
 check "unmounted" bash -c "! awk '\$2==\"$M\"' /proc/mounts | grep -q ."
 check "daemon exited after unmount" wait_gone "$pid"
 
-# SIGTERM and SIGINT
-for sig in TERM INT HUP; do
+# SIGTERM and SIGINT end the daemon and unmount.
+for sig in TERM INT; do
   mount_fs "$M" "$PENSIEVE_DB" || { fail "mount for $sig"; continue; }
   pid=$(daemon_pid "$M")
   kill -"$sig" "$pid"
   check "SIG$sig ends the daemon" wait_gone "$pid"
   check "SIG$sig leaves no mount" wait_unmounted "$M"
 done
+# SIGHUP is systemd's reload: every cached answer goes, the mount stays (then SIGTERM ends it).
+mount_fs "$M" "$PENSIEVE_DB" || fail "mount for HUP"
+pid=$(daemon_pid "$M")
+cat "$M"/documents/* > /dev/null
+kill -HUP "$pid"; sleep 0.5
+check "SIGHUP keeps the daemon" kill -0 "$pid"
+check "SIGHUP keeps the mount" is_mounted "$M"
+check "the mount answers after SIGHUP" test "$(ls "$M/documents" | wc -l)" -gt 0
+check "SIGHUP is logged" grep -q "SIGHUP: dropped every cached answer" "$WORK/cache/recallfs.log"
+kill -TERM "$pid"
+check "SIGTERM after SIGHUP ends the daemon" wait_gone "$pid"
+wait_unmounted "$M"
 
 # fusermount3 -u while a reader is idle, and unmount of a busy mount fails clearly.
 mount_fs "$M" "$PENSIEVE_DB" || fail "mount"
