@@ -64,4 +64,22 @@ import TestSupport
         let after = try #require(store.changeToken())
         #expect(after != before && after.isSameFile(as: before))
     }
+
+    /// A database moved away and back, unchanged: the sync that failed meanwhile left an error, and
+    /// the next sync (same file, same token as the last good one) clears it: the index is current.
+    /// (Health stayed `down` until the database changed.)
+    @Test func aDatabaseBackUnchangedClearsTheSyncError() throws {
+        try index.synchronize(from: store)
+        try index.synchronize(from: store)  // incremental from here on
+        let moved = f.path + ".away"
+        #expect(rename(f.path, moved) == 0)
+        store.checkFile(force: true)
+        #expect(throws: (any Error).self) { try index.synchronize(from: store) }
+        #expect(index.syncState.lastError != nil)
+        #expect(rename(moved, f.path) == 0)
+        store.checkFile(force: true)
+        try index.synchronize(from: store)
+        #expect(index.syncState.lastError == nil)
+        #expect(try hits("word3").count == 1)
+    }
 }
