@@ -201,16 +201,8 @@ private func replyXattr(_ req: fuse_req_t?, _ bytes: [UInt8], size: Int) {
     bytes.withUnsafeBytes { raw in _ = fuse_reply_buf(req, raw.baseAddress?.assumingMemoryBound(to: CChar.self), raw.count) }
 }
 
-/// `RecallFileSystem.attributePrefix` as a C string that needs no bridging per call.
-private let xattrPrefixStatic: StaticString = "user.recallfs."
-nonisolated(unsafe) private let xattrPrefix = UnsafeRawPointer(xattrPrefixStatic.utf8Start).assumingMemoryBound(to: CChar.self)
-private let xattrPrefixLength = xattrPrefixStatic.utf8CodeUnitCount
-
 func opGetxattr(_ req: fuse_req_t?, _ ino: fuse_ino_t, _ rawName: UnsafePointer<CChar>?, _ size: Int) {
     guard tree(req).options.extendedAttributes else { fuse_reply_err(req, ENOSYS); return }  // never asked again
-    // `ls -l` asks every file for `security.selinux` and `system.posix_acl_access`: answered from
-    // the C string, before any Swift string is made.
-    guard let rawName, strncmp(rawName, xattrPrefix, xattrPrefixLength) == 0 else { fuse_reply_err(req, ENODATA); return }
     do { replyXattr(req, try tree(req).extendedAttribute(ino, name: name(rawName)), size: size) } catch { fail(req, error) }
 }
 

@@ -33,10 +33,7 @@ extension RecallFileSystem {
         documentFiles.invalidate(changes.map(\.id))
         store.invalidate(changes)
         // Result names carry ranks, so every cached result list may now name other documents.
-        for (slot, entries) in queries.invalidateResults() {
-            kernel.entries += entries.map { .init(parent: Node.query(slot).inode, name: $0.name) }
-            kernel.inodes.append(Node.query(slot).inode)
-        }
+        dropResultLists(into: &kernel)
         return kernel
     }
 
@@ -46,19 +43,27 @@ extension RecallFileSystem {
     /// for the log.
     @discardableResult
     public func dropCachedAnswers() -> String {
-        let results = queries.invalidateResults()
         var kernel = KernelInvalidations()
-        for (slot, entries) in results {
-            kernel.entries += entries.map { .init(parent: Node.query(slot).inode, name: $0.name) }
-            kernel.inodes.append(Node.query(slot).inode)
-        }
+        let lists = dropResultLists(into: &kernel)
         let entries = tiered.memory.stats.entries
         tiered.removeEverything()
         apps.invalidate()
         documentFiles.forgetAll()
         store.invalidate([ChangeEvent(kind: .updated, id: 0, source: "reload")])  // the stores' own pages and lists
         notifyKernel(kernel)
-        return "\(entries) memory entries, the disk tier, \(results.count) query result lists"
+        return "\(entries) memory entries, the disk tier, \(lists) query result lists"
+    }
+
+    /// Drops every query directory's result list and adds its names and listing to what the kernel
+    /// must forget; returns how many lists there were.
+    @discardableResult
+    private func dropResultLists(into kernel: inout KernelInvalidations) -> Int {
+        let dropped = queries.invalidateResults()
+        for (slot, entries) in dropped {
+            kernel.entries += entries.map { .init(parent: Node.query(slot).inode, name: $0.name) }
+            kernel.inodes.append(Node.query(slot).inode)
+        }
+        return dropped.count
     }
 
     /// Tells the kernel (through the FUSE bridge, once attached) to forget `stale`.
