@@ -20,9 +20,15 @@ let package = Package(
         .systemLibrary(name: "CFuse", pkgConfig: "fuse3", providers: [.apt(["libfuse3-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // Document stores: the protocol, Pensieve's SQLite database, our own FTS5 index, a mock.
         .target(name: "Store", dependencies: [
             "CSQLite", "CCurl",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Pensieve's PostgreSQL database through libpq: search on the server, read replicas (issue 12).
+        .target(name: "PostgresStore", dependencies: [
+            "Store", "CPostgres",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The pressure-aware two-tier cache (memory S3-FIFO, CRC-checked disk), the pressure monitor,
@@ -49,7 +55,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "recallfs", dependencies: [
-            "FUSEBridge", "StatusFiles", "MetricsEndpoint", "Tree", "Store", "Cache",
+            "FUSEBridge", "StatusFiles", "MetricsEndpoint", "Tree", "Store", "PostgresStore", "Cache",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -59,6 +65,7 @@ let package = Package(
         // store, a seeded random generator. Never linked into the daemon.
         .target(name: "TestSupport", dependencies: ["Store"], path: "Sources/TestSupport"),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(name: "PostgresStoreTests", dependencies: ["PostgresStore", "Store"]),
         .testTarget(name: "CacheTests", dependencies: ["Cache", "Store", "TestSupport"]),
         .testTarget(name: "TreeTests", dependencies: ["Tree", "StatusFiles", "Store", "Cache", "TestSupport"]),
     ]

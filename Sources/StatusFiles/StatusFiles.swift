@@ -57,7 +57,7 @@ extension StatusFiles {
             }
             // The database works while its file can be read; a sync that fails for the index's own
             // sake (its disk is full) is the index's problem, and documents are still served.
-            if let local = failover.local { c.database = local.fileProblem == nil }
+            if let local = failover.local { c.database = local.availabilityProblem == nil }
         } else {
             c.database = s.storeReachable && index?.syncState.lastError == nil
         }
@@ -82,9 +82,10 @@ extension StatusFiles {
         let c = components
         if c.api == false, let failover {
             out.append("api down: " + (failover.circuit.snapshot.lastReason ?? failover.stats.lastHealthCheck?.detail ?? "not answering")
-                       + (failover.local != nil ? "; serving sqlite" : ""))
+                       + (failover.local.map { "; serving \($0.backendName)" } ?? ""))
         }
-        if let problem = failover?.local?.fileProblem { out.append(problem) }
+        if let problem = failover?.local?.availabilityProblem { out.append(problem) }
+        if let degraded = failover?.local?.degradation { out.append(degraded) }
         if let error = index?.syncState.lastError { out.append("index sync failed: \(error)") }
         if let index, !index.syncState.ready {
             out.append("index building" + (scoped ? "" : index.syncState.building.map { " (\($0))" } ?? ""))
@@ -109,7 +110,7 @@ extension StatusFiles {
         let s = board.report
         // A database file that is being replaced (gone, truncated, not yet a Pensieve database) is
         // expected back: cached answers still serve, so that is degraded, not down.
-        let replacing = failover?.local?.fileProblem != nil
+        let replacing = (failover?.local as? PensieveSQLiteStore)?.fileProblem != nil
         let canServe = failover == nil ? s.storeReachable : (c.api == true || c.database == true || replacing)
         if !canServe { return "down" }
         if [c.api, c.database, c.events, c.index].contains(false) || !problems.isEmpty { return "degraded" }

@@ -3,7 +3,8 @@ import Glibc
 import Logging
 import Synchronization
 
-/// API first, SQLite when the API is down, slow, broken or wrong, for every request.
+/// API first, the database (SQLite or PostgreSQL) when the API is down, slow, broken or wrong, for
+/// every request.
 ///
 /// - Each request tries the API within a time budget (retrying a failed read at most twice while
 ///   budget remains); a connection error, a timeout, a 5xx or an unparseable body is then answered by
@@ -17,7 +18,7 @@ import Synchronization
 ///   the local index, which has none of these problems.
 public final class FailoverStore: DocumentStore {
     public let api: (any PrimaryStore)?
-    public let local: PensieveSQLiteStore?
+    public let local: (any DatabaseStore)?
     public let circuit: CircuitBreaker
     /// Seconds a request may spend on the API before the database answers instead.
     public let budget: Double
@@ -60,7 +61,7 @@ public final class FailoverStore: DocumentStore {
     /// (what the failover and routing tests exercise).
     public let localFirstAtScale: Bool
 
-    public init(api: (any PrimaryStore)?, local: PensieveSQLiteStore?, budget: Double, threshold: Int = 3,
+    public init(api: (any PrimaryStore)?, local: (any DatabaseStore)?, budget: Double, threshold: Int = 3,
                 countCheckInterval: TimeInterval = 0, localFirstAtScale: Bool = false) {
         self.api = api
         self.local = local
@@ -74,8 +75,8 @@ public final class FailoverStore: DocumentStore {
     /// Where answers come from now: `sqlite` as soon as the circuit is open (scripts read this as "where
     /// my data comes from"), else the store that answered the last request.
     public var backendName: String {
-        if api != nil, local != nil, !circuit.allowsRequests { return "sqlite" }
-        return state.withLock { $0.lastBackend == "none" ? (api != nil ? "api" : "sqlite") : $0.lastBackend }
+        if api != nil, let local, !circuit.allowsRequests { return local.backendName }
+        return state.withLock { $0.lastBackend == "none" ? (api != nil ? "api" : local?.backendName ?? "none") : $0.lastBackend }
     }
 
     // MARK: - Health
@@ -83,6 +84,7 @@ public final class FailoverStore: DocumentStore {
     /// One health check: closes the circuit when the API answers, opens it when not, and re-probes
     /// whether word search works.
     public func checkHealth() {
+        local?.checkHealth()
         guard let api else { return }
         do {
             try RequestDeadline.with(seconds: budget) { try api.checkHealth(timeout: nil) }
@@ -102,7 +104,7 @@ public final class FailoverStore: DocumentStore {
             circuit.healthCheckSucceeded()
             state.withLock { $0.lastBackend = "api" }
             var detail = searchWorks ? "ok" : "ok; word search broken (HTTP 500), using the local index"
-            if !listingComplete { detail += "; API listings miss entities (folders it does not show), listing from SQLite" }
+            if !listingComplete { detail += "; API listings miss entities (folders it does not show), listing from \(local?.backendName ?? "the database")" }
             state.withLock { $0.apiSearchWorks = searchWorks; $0.apiListingComplete = listingComplete; $0.lastHealthCheck = (Date(), true, detail) }
         } catch {
             circuit.healthCheckFailed("health check: \(error)")
@@ -113,7 +115,7 @@ public final class FailoverStore: DocumentStore {
     // MARK: - Routing
 
     func run<T: Sendable>(_ operation: String, api apiCall: (@Sendable (any PrimaryStore) throws -> T)?,
-                          local localCall: (PensieveSQLiteStore) throws -> T) throws -> T {
+                          local localCall: (any DatabaseStore) throws -> T) throws -> T {
         var failure: Error?
         if api != nil, apiCall != nil, !circuit.allowsRequests, local != nil {
             // The circuit is open: the database answers without trying the API.
@@ -150,7 +152,7 @@ public final class FailoverStore: DocumentStore {
                 logger.warning("API circuit opened after \(circuit.threshold) consecutive failures: \(reason)")
             }
             if local != nil {
-                logger.warning("\(operation): API failed (\(reason)); answering from SQLite")
+                logger.warning("\(operation): API failed (\(reason)); answering from \(local!.backendName)")
                 state.withLock { $0.failovers += 1; $0.lastFailover = (Date(), operation, reason) }
             }
         }
@@ -159,7 +161,7 @@ public final class FailoverStore: DocumentStore {
         }
         let started = Date()
         let result = try localCall(local)
-        state.withLock { $0.lastBackend = "sqlite"; $0.localRequests += 1; $0.localLatency.add(Date().timeIntervalSince(started)) }
+        state.withLock { $0.lastBackend = local.backendName; $0.localRequests += 1; $0.localLatency.add(Date().timeIntervalSince(started)) }
         return result
     }
 
@@ -184,7 +186,7 @@ public final class FailoverStore: DocumentStore {
     /// million entities, and knows no sizes; it lists only when there is no readable database. This
     /// is by design, not a failover, so `.status/backend` keeps naming the store that serves documents.
     public func listing(afterID: Int64, filter: DocumentFilter, limit: Int) throws -> [ListedDocument] {
-        if let page = try fromDatabase("list", when: local?.index?.isCurrent == true, {
+        if let page = try fromDatabase("list", when: local?.searchCurrent == true, {
             try $0.listing(afterID: afterID, filter: filter, limit: limit)
         }) {
             return page
@@ -199,7 +201,7 @@ public final class FailoverStore: DocumentStore {
     /// The timeline's, the apps' and the neighbours' questions: like listings, from the database
     /// whenever it is readable (indexed there; the API can only scan), else from the API.
     private func view<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any DocumentStore) throws -> T) throws -> T {
-        if let answer = try fromDatabase(operation, when: local?.index?.isCurrent == true, { try body($0) }) { return answer }
+        if let answer = try fromDatabase(operation, when: local?.searchCurrent == true, { try body($0) }) { return answer }
         return try run(operation, api: { try body($0) }, local: { try body($0) })
     }
 
@@ -220,8 +222,8 @@ public final class FailoverStore: DocumentStore {
     /// A read the database serves by design (not as a failover) while it is readable, or `also` holds:
     /// nil when there is no readable database, or when it failed and the API can answer instead.
     private func fromDatabase<T>(_ operation: String, when also: Bool = false,
-                                 _ body: (PensieveSQLiteStore) throws -> T) throws -> T? {
-        guard let local, also || local.fileProblem == nil else { return nil }
+                                 _ body: (any DatabaseStore) throws -> T) throws -> T? {
+        guard let local, also || local.availabilityProblem == nil else { return nil }
         let started = Date()
         do {
             let result = try body(local)
@@ -275,10 +277,10 @@ public final class FailoverStore: DocumentStore {
             // A partial index (the first build is running) cannot tell that a library holds only
             // images; until it is ready, only requests that are image-only by their own filters go to
             // the API, which then answers while the local index is still building.
-            let indexReady = local.index?.syncState.ready ?? false
+            let indexReady = local.searchReady
             let imagesOnly = { indexReady && libraryIDs.map { (try? local.onlyImages(libraryIDs: $0)) ?? false } == true }
             let searchWorks = request.isListMode || state.withLock { $0.apiSearchWorks }
-            let indexAnswers = localFirstAtScale && (local.index?.isCurrent ?? false)
+            let indexAnswers = localFirstAtScale && local.searchCurrent
             if !indexAnswers, searchWorks, let api, api.canAnswer(request, imagesOnly: imagesOnly()) {
                 apiCall = { api in try api.search(request) }
             } else {

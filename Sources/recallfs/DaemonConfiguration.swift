@@ -8,10 +8,13 @@ import Tree
 struct DaemonConfiguration {
     /// Where the documents come from.
     struct Sources {
-        /// Pensieve's database (`--db`, `RECALLFS_DB`).
+        /// Pensieve's database (`--db`, `RECALLFS_DB`): a SQLite path, or a PostgreSQL URI or
+        /// connection string (no password in it).
         var databasePath = homeDirectory() + "/.memos/database.db"
         /// The user named the database: then it must exist.
         var databaseExplicit = false
+        /// Seconds a PostgreSQL statement may run (`--db-timeout`): its `statement_timeout`.
+        var databaseTimeout: Double = 5
         /// Pensieve's API, nil with `--no-api` (`--api`, `RECALLFS_API`).
         var apiURL: String? = "http://127.0.0.1:8839"
         var allowRemoteAPI = false

@@ -56,7 +56,7 @@ final class DaemonGraph {
                                 options: c.tree, tiered: tiered, primary: stores.api)
         var facts = ["pid": String(getpid()), "mountpoint": c.mount.mountpoint, "cache_dir": c.cacheDirectory,
                      "timezone": MountTimeZone.currentName, "version": RecallFSCommand.version]
-        if let local = stores.failover.local { facts["database"] = local.path }
+        if let local = stores.failover.local { facts["database"] = local.location }
         if !c.sources.libraries.isEmpty { facts["scope"] = c.sources.libraries.joined(separator: ",") }
         status = StatusFiles(tree: tree, failover: stores.failover, pressure: pressure, index: stores.index, facts: facts,
                              scoped: !c.sources.libraries.isEmpty)
@@ -68,8 +68,10 @@ final class DaemonGraph {
         // Change events: the API's feed and the index sync, into the invalidation chain.
         var feeds: [ChangeFeed] = []
         // The database, when readable, sees every change (the API sees only recent ones, cheaply).
-        if let index = stores.index, let local = stores.failover.local {
+        if let index = stores.index, let local = stores.failover.local as? PensieveSQLiteStore {
             feeds.append(IndexChangeFeed(index: index, store: local))
+        } else if let feed = stores.databaseFeed {
+            feeds.append(feed)
         } else if let api = stores.api {
             feeds.append(APIChangeFeed(api: api))
         }
@@ -88,7 +90,7 @@ final class DaemonGraph {
     /// Starts the background work, tells the parent the mount is live, and serves until unmounted.
     func run(readiness: Readiness?, systemd: SystemdNotifier? = nil) {
         let c = configuration, stores = self.stores
-        logger.info("mounted on \(c.mount.mountpoint): api \(stores.failover.api?.location ?? "off"), database \(stores.failover.local?.path ?? "none") (cache \(c.cacheDirectory), pid \(getpid()))")
+        logger.info("mounted on \(c.mount.mountpoint): api \(stores.failover.api?.location ?? "off"), database \(stores.failover.local?.location ?? "none") (cache \(c.cacheDirectory), pid \(getpid()))")
         logger.debug("settings: attr timeout \(c.tree.attributeTimeout) s, api timeout \(c.api.timeout) s, poll \(c.index.pollInterval) s, health \(c.api.healthInterval) s, time zone \(MountTimeZone.currentName), context \(c.tree.context), tag writes \(c.tree.allowTagWrites ? "on" : "off"), xattrs \(c.tree.extendedAttributes ? "on" : "off")")
         readiness?.succeed()
         events.start(interval: c.index.pollInterval)

@@ -53,6 +53,8 @@ struct MountCommand: ParsableCommand {
         let plan = StorePlan(db: db, api: api, noAPI: noAPI, allowRemoteAPI: allowRemoteAPI)
         c.sources = plan.sources
         c.api.timeout = try Self.seconds("--api-timeout", apiTimeout, env: "RECALLFS_API_TIMEOUT", c.api.timeout, above: 0, max: 600)
+        c.sources.databaseTimeout = try Self.seconds("--db-timeout", stores.dbTimeout, env: "RECALLFS_DB_TIMEOUT",
+                                                     c.sources.databaseTimeout, above: 0, max: 600)
         c.api.healthInterval = try Self.seconds("--health-interval", healthInterval, env: "RECALLFS_HEALTH_INTERVAL",
                                                 c.api.healthInterval, above: 0, max: 86_400)
         c.index.pollInterval = try Self.seconds("--poll-interval", pollInterval, env: "RECALLFS_POLL_INTERVAL",

@@ -4,8 +4,11 @@ import Logging
 
 /// Where documents come from: the API, the database, and which libraries. (`recallfs mount --help` shows them under "Stores".)
 struct StoreFlags: ParsableArguments {
-    @Option(help: "Pensieve's SQLite database (env RECALLFS_DB; default: ~/.memos/database.db).")
+    @Option(help: "Pensieve's database: a SQLite file, or postgresql://user@host:port,host:port/db (password from PGPASSWORD or ~/.pgpass) (env RECALLFS_DB; default: ~/.memos/database.db).")
     var db: String?
+
+    @Option(name: .customLong("db-timeout"), help: "Seconds a PostgreSQL statement may run (its statement_timeout; env RECALLFS_DB_TIMEOUT; default 5).")
+    var dbTimeout: Double?
 
     @Option(help: "Pensieve's API (env RECALLFS_API; default: http://127.0.0.1:8839).")
     var api: String?

@@ -1,10 +1,11 @@
 import FoundationEssentials
 import Logging
+import PostgresStore
 import Store
 import Tree
 
 /// Which stores a mount uses and whether they can be reached: Pensieve's API first (unless `--no-api`),
-/// its SQLite database as the fallback. Checked before mounting, so that a mount with neither fails
+/// its database (a SQLite file, or a PostgreSQL server list) as the fallback. Checked before mounting, so that a mount with neither fails
 /// with one clear line instead of a mount that answers nothing.
 struct StorePlan {
     let sources: DaemonConfiguration.Sources
@@ -21,13 +22,18 @@ struct StorePlan {
         let named = db ?? Settings.string("RECALLFS_DB")
         sources.databaseExplicit = named != nil
         let given = named ?? sources.databasePath
-        sources.databasePath = Mountpoint.absolute(given.hasPrefix("~") ? homeDirectory() + given.dropFirst() : given)
+        sources.databasePath = PostgresTarget.isPostgres(given) ? given
+            : Mountpoint.absolute(given.hasPrefix("~") ? homeDirectory() + given.dropFirst() : given)
         sources.apiURL = noAPI ? nil : (api ?? Settings.string("RECALLFS_API") ?? sources.apiURL)
         sources.allowRemoteAPI = allowRemoteAPI
         self.sources = sources
     }
 
+    /// The database is PostgreSQL (`--db postgresql://…`).
+    var isPostgres: Bool { PostgresTarget.isPostgres(databasePath) }
+
     var databaseProblem: String? {
+        if isPostgres { return postgresProblem }
         if !FileManager.default.fileExists(atPath: databasePath) { return "database not found: \(databasePath)" }
         if !FileManager.default.isReadableFile(atPath: databasePath) { return "database not readable: \(databasePath) (check its permissions)" }
         return nil
@@ -44,7 +50,16 @@ struct StorePlan {
         }
     }
 
+    /// nil when some server of the PostgreSQL list answers, else why not. A connection string that
+    /// libpq cannot read, or one with a password in it, is refused outright.
+    var postgresProblem: String? {
+        do { return try PensievePostgresStore.probe(databasePath) } catch { return "\(error)" }
+    }
+
     func checkBeforeMount() throws {
+        if isPostgres {
+            do { _ = try PostgresTarget(databasePath) } catch let error as StoreError { throw UserFacingError(Self.plain(error)) }
+        }
         if let apiURL {
             guard let url = URL(string: apiURL), ["http", "https"].contains(url.scheme ?? ""), let host = url.host else {
                 throw UserFacingError("not an http(s) URL: \(URLSafety.masked(apiURL))")
@@ -54,7 +69,7 @@ struct StorePlan {
             }
         }
         let database = databaseProblem
-        if let database, databaseExplicit {
+        if let database, databaseExplicit, !isPostgres {
             throw UserFacingError(database + " (give --db PATH, or build one with: recallfs index DIR --db PATH)")
         }
         if database != nil, let problem = apiProblem(timeout: 2) {
@@ -69,15 +84,25 @@ struct StorePlan {
         var api: PensieveAPIStore?
         var index: SearchIndex?
         var saved: SavedQueries
+        /// Where change events come from when there is no local index to sync (PostgreSQL).
+        var databaseFeed: ChangeFeed?
     }
 
     /// Opens the stores for serving and runs the first API health check (circuit and search probe).
     func open(cacheDir: String, apiTimeout: Double, apiMaxBody: Int, countCheckInterval: Double, maxSavedQueries: Int,
               indexWait: Double, logger: Logger) throws -> Opened {
         do {
-            var local: PensieveSQLiteStore?
+            var local: (any DatabaseStore)?
             var index: SearchIndex?
-            if databaseProblem == nil {
+            var feed: ChangeFeed?
+            if isPostgres {
+                // No local index: the server searches. A server list that does not answer now is
+                // served by the API meanwhile (checked before mounting: one of them answers).
+                let store = try PensievePostgresStore(conninfo: databasePath, statementTimeout: sources.databaseTimeout,
+                                                      requireServer: false)
+                local = store
+                feed = PostgresChangeFeed(store: store)
+            } else if databaseProblem == nil {
                 // The index records each rendering's size as it indexes, so `ls -l` renders nothing.
                 index = try SearchIndex(path: cacheDir + "/index.sqlite", source: databasePath, readyWait: indexWait,
                                         sizer: { entity, library in DocumentRenderer.size(entity, library: library) })
@@ -94,7 +119,7 @@ struct StorePlan {
             if api != nil, !failover.circuit.allowsRequests {
                 logger.warning("the API at \(URLSafety.masked(apiURL!)) is not answering; serving from SQLite until it does")
             }
-            return Opened(failover: failover, api: api, index: index, saved: saved)
+            return Opened(failover: failover, api: api, index: index, saved: saved, databaseFeed: feed)
         } catch let error as StoreError {
             throw UserFacingError(Self.plain(error))
         }
