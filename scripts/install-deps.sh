@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what RecallFS needs on Debian 12: libfuse3, SQLite and libcurl headers, fuse3's
 # fusermount3, sqlite3, python3-venv (for the real Pensieve used by the tests), attr (getfattr and
-# setfattr, for the extended attributes) and tzdata (named time zones for --timezone). Idempotent.
+# setfattr, for the extended attributes), tzdata (named time zones for --timezone), and libpq plus a
+# PostgreSQL 15 server and psql (the PostgreSQL store; its tests start private clusters). Idempotent.
 set -euo pipefail
-PACKAGES=(libfuse3-dev fuse3 libsqlite3-dev libcurl4-openssl-dev pkg-config sqlite3 python3-venv curl bc attr tzdata)
+PACKAGES=(libfuse3-dev fuse3 libsqlite3-dev libcurl4-openssl-dev pkg-config sqlite3 python3-venv curl bc attr tzdata
+          libpq-dev postgresql-15 postgresql-client-15)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

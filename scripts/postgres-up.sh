@@ -5,6 +5,7 @@
 #
 #   scripts/postgres-up.sh [start]   install postgresql if missing, start primary + replica
 #   scripts/postgres-up.sh stop      stop both (by PID, from the pid files), keep the data
+#   scripts/postgres-up.sh stop-primary   stop the primary only (failover tests); `start` brings it back
 #   scripts/postgres-up.sh status    print what runs
 #
 #   PG_DIR        where the clusters live (default /tmp/recallfs-pg)
@@ -74,9 +75,10 @@ stop_one() {  # stop_one NAME: by the pid in its postmaster.pid, only if that pr
 case "$action" in
   start) start ;;
   stop) stop_one replica; stop_one primary ;;
+  stop-primary) stop_one primary ;;   # the failover test: the replica stays up
   status)
     for p in "$PG_PORT" "$REPLICA_PORT"; do
       if [[ -n "$(bindir)" ]] && answers "$p"; then echo "127.0.0.1:$p answers"; else echo "127.0.0.1:$p down"; fi
     done ;;
-  *) echo "usage: scripts/postgres-up.sh [start|stop|status]" >&2; exit 2 ;;
+  *) echo "usage: scripts/postgres-up.sh [start|stop|stop-primary|status]" >&2; exit 2 ;;
 esac

@@ -13,3 +13,7 @@ echo "== unit tests"
 TZ=UTC swift test --skip-build
 echo "== integration tests"
 RECALLFS_BIN="$ROOT/.build/debug/recallfs" tests/integration/run.sh "$@"
+if (($# == 0)); then
+  echo "== integration tests over Pensieve on PostgreSQL (primary + replica)"
+  RECALLFS_STORE=postgresql RECALLFS_BIN="$ROOT/.build/debug/recallfs" tests/integration/run.sh layout search postgres
+fi

@@ -38,6 +38,19 @@ mount_fs() {
   return 0
 }
 
+# The suite runs over Pensieve on SQLite, or on PostgreSQL (RECALLFS_STORE=postgresql run.sh …): then
+# $PENSIEVE_DB is the server's URL, and these answer for either.
+is_pg() { [[ "$PENSIEVE_DB" == postgresql://* ]]; }
+# db_sql SQL [SEPARATOR]: one row per line, columns split by SEPARATOR (default |), read-only.
+db_sql() {
+  if is_pg; then PGOPTIONS="-c default_transaction_read_only=on" psql -X -q -At -F "${2:-|}" -d "$PENSIEVE_DB" -c "$1"
+  else sqlite3 -separator "${2:-|}" "file:$PENSIEVE_DB?mode=ro" "$1"; fi
+}
+# db_epoch COLUMN: the SQL for a timestamp column as Unix seconds, in the database's dialect.
+db_epoch() { if is_pg; then echo "extract(epoch FROM $1)::bigint"; else echo "CAST(strftime('%s', $1) AS INTEGER)"; fi; }
+# What .status/backend says when the database answers.
+db_backend() { if is_pg; then echo "postgresql 127.0.0.1:${PG_PORT:?}"; else echo sqlite; fi; }
+
 daemon_pid() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]+"/.status/health.json"))["pid"])' "$1" 2>/dev/null; }
 
 is_mounted() { awk -v m="$1" '$2 == m && $3 ~ /^fuse/ {found=1} END {exit !found}' /proc/mounts; }

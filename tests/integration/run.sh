@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Runs every tests/integration/test_*.sh against a real Pensieve server and real mounts.
 #   tests/integration/run.sh [NAME...]     e.g. run.sh search errors
+#   RECALLFS_STORE=postgresql run.sh layout search postgres
+#       the same tests over Pensieve on PostgreSQL: a private primary and streaming replica
+#       (scripts/postgres-up.sh, PG_PORT [PENSIEVE_PORT - 2000] and + 1), Pensieve initialised on it,
+#       and $PENSIEVE_DB set to the server's URL, which the tests mount and query (lib.sh: db_sql).
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -9,12 +13,26 @@ export ROOT
 RUN_DIR="$(mktemp -d /tmp/recallfs-run.XXXXXX)"
 export PENSIEVE_HOME="$RUN_DIR/pensieve" PENSIEVE_PORT="${PENSIEVE_PORT:-18839}"
 
-stop_pensieve() { "$ROOT/scripts/pensieve-up.sh" stop >/dev/null 2>&1 || true; }
+STORE="${RECALLFS_STORE:-sqlite}"
+if [[ "$STORE" == postgresql ]]; then
+  # Outside RUN_DIR (0700, root's): the clusters run as the postgres user.
+  export PG_PORT="${PG_PORT:-$((PENSIEVE_PORT - 2000))}" PG_DIR="/tmp/recallfs-pg-$PENSIEVE_PORT"
+  export PENSIEVE_PG_URL="postgresql://postgres@127.0.0.1:$PG_PORT/pensieve"
+fi
+stop_pensieve() {
+  "$ROOT/scripts/pensieve-up.sh" stop >/dev/null 2>&1 || true
+  if [[ "$STORE" == postgresql ]]; then "$ROOT/scripts/postgres-up.sh" stop >/dev/null 2>&1 || true; fi
+}
 trap 'stop_pensieve' EXIT
+if [[ "$STORE" == postgresql ]]; then
+  echo "starting PostgreSQL on 127.0.0.1:$PG_PORT (+ replica on $((PG_PORT + 1)), data $PG_DIR)"
+  rm -rf --one-file-system "$PG_DIR"
+  "$ROOT/scripts/postgres-up.sh" start > "$RUN_DIR/postgres-up.log" 2>&1 || { cat "$RUN_DIR/postgres-up.log"; exit 1; }
+fi
 
 echo "starting Pensieve on 127.0.0.1:$PENSIEVE_PORT (home $PENSIEVE_HOME)"
 "$ROOT/scripts/pensieve-up.sh" > "$RUN_DIR/pensieve-up.log" 2>&1 || { cat "$RUN_DIR/pensieve-up.log"; exit 1; }
-export PENSIEVE_DB="$PENSIEVE_HOME/.memos/database.db"
+export PENSIEVE_DB="${PENSIEVE_PG_URL:-$PENSIEVE_HOME/.memos/database.db}"
 export PENSIEVE_URL="http://127.0.0.1:$PENSIEVE_PORT/api"
 
 selected=("$@")
@@ -40,3 +58,5 @@ if ((total_fail)); then echo "integration: $total_fail test file(s) failed (work
 echo "integration: all passed"
 stop_pensieve
 rm -rf "$RUN_DIR"
+[[ "$STORE" == postgresql ]] && rm -rf --one-file-system "$PG_DIR"
+exit 0
