@@ -104,14 +104,128 @@ def columns(db, table):
     return {r[1] for r in db.execute(f"PRAGMA table_info({table})")}
 
 
+class Document:
+    """One capture, as documents() yields it. Fields: eid, filepath, filename, size, created (file
+    times, "YYYY-MM-DD HH:MM:SS.000000" UTC), scan (last_scan_at etc., "YYYY-MM-DD HH:MM:SS"), app_i
+    (index into APPS; the tag id is app_i + 1), app, stamp, sequence, window, ocr (the ocr_result JSON),
+    lines (its rec_txt values, in order, as plain text), metadata (the six metadata entries as
+    (key, value, source, data_type) in insertion order)."""
+    __slots__ = ("eid", "filepath", "filename", "size", "created", "scan", "app_i", "app", "stamp", "sequence",
+                 "window", "ocr", "lines")
+
+    def metadata(self):
+        return (("timestamp", self.stamp, "system_generated", "TEXT_DATA"),
+                ("active_app", self.app, "system_generated", "TEXT_DATA"),
+                ("active_window", self.window, "system_generated", "TEXT_DATA"),
+                ("screen_name", "main", "system_generated", "TEXT_DATA"),
+                ("sequence", str(self.sequence), "system_generated", "NUMBER_DATA"),
+                ("ocr_result", self.ocr, "ocr", "JSON_DATA"))
+
+
+def documents(n, seed=1, days=90, stats=None):
+    """Yields the n captures as Document objects, ids 1..n, the same for the same (n, seed, days): every
+    database generator (this file's SQLite writer, bench/make-scale-pg.sh's PostgreSQL writer) takes its
+    documents from here, so equal arguments give equal documents. Fills stats (a dict, if given) with
+    "markers" {word: documents}, "cjk_documents", "cjk" {phrase: documents} and "apps" {app: documents};
+    the counts are complete once the generator is exhausted. Yields one object that it reuses:
+    copy what must outlive the next step."""
+    vocab = vocabulary()
+    cum = list(itertools.accumulate(1.0 / (r ** ZIPF_S) for r in range(1, VOCAB_SIZE + 1)))
+    rng = random.Random(seed)
+    choices, randrange, sample = rng.choices, rng.randrange, rng.sample
+    stats = {} if stats is None else stats
+
+    # Marker placement: exactly round(n*fraction) documents each (at least one), one bit per marker.
+    mask = bytearray(n)
+    marker_docs = {}
+    for bit, (word, frac) in enumerate(MARKERS):
+        k = max(1, round(n * frac))
+        marker_docs[word] = k
+        for i in sample(range(n), k):
+            mask[i] |= 1 << bit
+    cjk_set = set(sample(range(n), max(1, round(n * CJK_FRACTION))))
+    cjk_counts = dict.fromkeys(CJK_PHRASES, 0)
+    app_counts = dict.fromkeys(APPS, 0)
+    stats.update(markers=marker_docs, cjk_documents=len(cjk_set), cjk=cjk_counts, apps=app_counts)
+
+    interval = days * 86400 / n
+    scores = [f"{0.80 + 0.2 * random.Random(i).random():.4f}" for i in range(1024)]  # precomputed, cheap to pick
+    line_lengths = range(3, 10)
+    app_cum = list(itertools.accumulate(APP_WEIGHTS))
+    last_day, sequence, last_name = None, 0, None
+    gmtime, strftime = time.gmtime, time.strftime
+    d = Document()
+
+    for idx in range(n):
+        eid = idx + 1
+        t = END_EPOCH - (n - eid) * interval
+        sec = int(t)
+        s = strftime("%Y-%m-%d %H:%M:%S", gmtime(sec))
+        scan = strftime("%Y-%m-%d %H:%M:%S", gmtime(sec + 3))  # scanned a moment after capture
+        day = s[0:4] + s[5:7] + s[8:10]
+        stamp = day + "-" + s[11:13] + s[14:16] + s[17:19]
+        sequence = sequence + 1 if day == last_day else 0
+        last_day = day
+        name = f"screenshot-{stamp}-of-main.webp"
+        if name == last_name:  # more than one capture a second (N > days*86400): keep filepaths unique
+            name = f"screenshot-{stamp}-{eid}-of-main.webp"
+        else:
+            last_name = name
+        app_i = choices(range(8), cum_weights=app_cum)[0]
+        app = APPS[app_i]
+        app_counts[app] += 1
+
+        # OCR text: all words of the document in one draw, then cut into lines.
+        lens = choices(line_lengths, k=randrange(10, 31))
+        total = sum(lens)
+        words = choices(vocab, cum_weights=cum, k=total)
+        w0, w1, w2 = words[0], words[1], words[2]
+        m = mask[idx]
+        if m:
+            bits = [b for b in range(len(MARKERS)) if m >> b & 1]
+            for b, pos in zip(bits, sample(range(total), len(bits))):
+                words[pos] = MARKERS[b][0]
+        lines = []  # rec_txt values
+        pos = 0
+        for ln in lens:
+            lines.append(" ".join(words[pos:pos + ln]))
+            pos += ln
+        texts = ['"' + ln + '"' for ln in lines]  # as JSON string literals (vocabulary words need no escaping)
+        if idx in cjk_set:
+            for phrase in sample(CJK_PHRASES, 1 + (idx & 1)):
+                cjk_counts[phrase] += 1
+                at = randrange(len(texts) + 1)
+                texts.insert(at, json.dumps(phrase))  # \u escapes, like json.dumps in Pensieve
+                lines.insert(at, phrase)
+        parts = []
+        x = 24
+        for j, txt in enumerate(texts):  # one box per line, top to bottom, in reading order
+            y = 40 + 22 * j
+            x2 = x + 9 * len(txt)
+            parts.append(f'{{"dt_boxes": [[{x}, {y}], [{x2}, {y}], [{x2}, {y + 18}], [{x}, {y + 18}]], '
+                         f'"rec_txt": {txt}, "score": {scores[(idx + j) & 1023]}}}')
+
+        if app == "Slack":
+            window = f"Slack - #{w0}-{w1}"
+        elif app == "Terminal":
+            window = f"Terminal - {w0}@{w1}: ~/{w2}"
+        elif app == "Code":
+            window = f"Code - {w0}.py - {w1}"
+        elif app == "Mail":
+            window = f"Mail - Inbox ({total})"
+        else:
+            window = f"{app} - {w0} {w1}"
+
+        d.eid, d.filepath, d.filename = eid, f"{HOME_SHOTS}/{day}/{name}", name
+        d.size, d.created, d.scan = 40000 + (total * 997) % 360000, s + ".000000", scan
+        d.app_i, d.app, d.stamp, d.sequence, d.window = app_i, app, stamp, sequence, window
+        d.ocr, d.lines = "[" + ", ".join(parts) + "]", lines
+        yield d
+
+
 def generate(args):
     t_start = time.time()
     n = args.entities
-    vocab = vocabulary()
-    cum = list(itertools.accumulate(1.0 / (r ** ZIPF_S) for r in range(1, VOCAB_SIZE + 1)))
-    rng = random.Random(args.seed)
-    choices, randrange, sample, rand = rng.choices, rng.randrange, rng.sample, rng.random
-
     tables, indexes, versions, lib_id, folder_id = template_schema(args)
     tmp_out = args.out + ".part"
     for p in (tmp_out, tmp_out + "-wal", tmp_out + "-shm", tmp_out + "-journal"):
@@ -137,17 +251,6 @@ def generate(args):
     for tag_id, app in enumerate(APPS, start=1):  # Pensieve tags every capture with its app
         db.execute("INSERT INTO tags(id, name, created_at, updated_at) VALUES (?, ?, ?, ?)", (tag_id, app, start_s, start_s))
 
-    # Marker placement: exactly round(n*fraction) documents each (at least one), one bit per marker.
-    mask = bytearray(n)
-    marker_docs = {}
-    for bit, (word, frac) in enumerate(MARKERS):
-        k = max(1, round(n * frac))
-        marker_docs[word] = k
-        for i in sample(range(n), k):
-            mask[i] |= 1 << bit
-    cjk_set = set(sample(range(n), max(1, round(n * CJK_FRACTION))))
-    cjk_counts = dict.fromkeys(CJK_PHRASES, 0)
-
     # Optional columns, only if the schema has them (it does today: last_scan_at, created_at, updated_at).
     e_extra = [c for c in ("last_scan_at", "created_at", "updated_at") if c in entity_cols]
     m_extra = [c for c in ("created_at", "updated_at") if c in meta_cols]
@@ -158,89 +261,18 @@ def generate(args):
                 f"{''.join(', ' + c for c in m_extra)}) VALUES ({', '.join('?' * (6 + len(m_extra)))})")
     tag_sql = "INSERT INTO entity_tags(entity_id, tag_id, source, created_at, updated_at) VALUES (?, ?, 'SYSTEM_GENERATED', ?, ?)"
 
-    interval = args.days * 86400 / n
-    scores = [f"{0.80 + 0.2 * random.Random(i).random():.4f}" for i in range(1024)]  # precomputed, cheap to pick
-    line_lengths = range(3, 10)
-    app_cum = list(itertools.accumulate(APP_WEIGHTS))
-    app_counts = dict.fromkeys(APPS, 0)
+    stats = {}
     ent_rows, meta_rows, tag_rows = [], [], []
-    last_day, sequence, last_name = None, 0, None
     meta_rows_total = 0
-    gmtime, strftime = time.gmtime, time.strftime
-
-    for idx in range(n):
-        eid = idx + 1
-        t = END_EPOCH - (n - eid) * interval
-        sec = int(t)
-        s = strftime("%Y-%m-%d %H:%M:%S", gmtime(sec))
-        scan = strftime("%Y-%m-%d %H:%M:%S", gmtime(sec + 3))  # scanned a moment after capture
-        day = s[0:4] + s[5:7] + s[8:10]
-        stamp = day + "-" + s[11:13] + s[14:16] + s[17:19]
-        sequence = sequence + 1 if day == last_day else 0
-        last_day = day
-        name = f"screenshot-{stamp}-of-main.webp"
-        if name == last_name:  # more than one capture a second (N > days*86400): keep filepaths unique
-            name = f"screenshot-{stamp}-{eid}-of-main.webp"
-        else:
-            last_name = name
-        created = s + ".000000"
-        app_i = choices(range(8), cum_weights=app_cum)[0]
-        app = APPS[app_i]
-        app_counts[app] += 1
-
-        # OCR text: all words of the document in one draw, then cut into lines.
-        lens = choices(line_lengths, k=randrange(10, 31))
-        total = sum(lens)
-        words = choices(vocab, cum_weights=cum, k=total)
-        w0, w1, w2 = words[0], words[1], words[2]
-        m = mask[idx]
-        if m:
-            bits = [b for b in range(len(MARKERS)) if m >> b & 1]
-            for b, pos in zip(bits, sample(range(total), len(bits))):
-                words[pos] = MARKERS[b][0]
-        texts = []  # rec_txt values, already JSON string literals (vocabulary words need no escaping)
-        pos = 0
-        for ln in lens:
-            texts.append('"' + " ".join(words[pos:pos + ln]) + '"')
-            pos += ln
-        if idx in cjk_set:
-            for phrase in sample(CJK_PHRASES, 1 + (idx & 1)):
-                cjk_counts[phrase] += 1
-                texts.insert(randrange(len(texts) + 1), json.dumps(phrase))  # \u escapes, like json.dumps in Pensieve
-        parts = []
-        x = 24
-        for j, txt in enumerate(texts):  # one box per line, top to bottom, in reading order
-            y = 40 + 22 * j
-            x2 = x + 9 * len(txt)
-            parts.append(f'{{"dt_boxes": [[{x}, {y}], [{x2}, {y}], [{x2}, {y + 18}], [{x}, {y + 18}]], '
-                         f'"rec_txt": {txt}, "score": {scores[(idx + j) & 1023]}}}')
-        ocr = "[" + ", ".join(parts) + "]"
-
-        if app == "Slack":
-            window = f"Slack - #{w0}-{w1}"
-        elif app == "Terminal":
-            window = f"Terminal - {w0}@{w1}: ~/{w2}"
-        elif app == "Code":
-            window = f"Code - {w0}.py - {w1}"
-        elif app == "Mail":
-            window = f"Mail - Inbox ({total})"
-        else:
-            window = f"{app} - {w0} {w1}"
-
-        ent = [eid, f"{HOME_SHOTS}/{day}/{name}", name, 40000 + (total * 997) % 360000, created, created,
-               "webp", "image", lib_id, folder_id]
+    for d in documents(n, args.seed, args.days, stats):
+        eid, scan = d.eid, d.scan
+        ent = [eid, d.filepath, d.filename, d.size, d.created, d.created, "webp", "image", lib_id, folder_id]
         ent.extend(scan for _ in e_extra)
         ent_rows.append(ent)
         extra = (scan,) * len(m_extra)
-        meta_rows += [
-            (eid, "timestamp", stamp, "PLUGIN_GENERATED", "system_generated", "TEXT_DATA") + extra,
-            (eid, "active_app", app, "PLUGIN_GENERATED", "system_generated", "TEXT_DATA") + extra,
-            (eid, "active_window", window, "PLUGIN_GENERATED", "system_generated", "TEXT_DATA") + extra,
-            (eid, "screen_name", "main", "PLUGIN_GENERATED", "system_generated", "TEXT_DATA") + extra,
-            (eid, "sequence", str(sequence), "PLUGIN_GENERATED", "system_generated", "NUMBER_DATA") + extra,
-            (eid, "ocr_result", ocr, "PLUGIN_GENERATED", "ocr", "JSON_DATA") + extra,
-        ]
-        tag_rows.append((eid, app_i + 1, scan, scan))
+        meta_rows += [(eid, key, value, "PLUGIN_GENERATED", source, dtype) + extra
+                      for key, value, source, dtype in d.metadata()]
+        tag_rows.append((eid, d.app_i + 1, scan, scan))
 
         if len(ent_rows) >= BATCH or eid == n:
             db.executemany(ent_sql, ent_rows)
@@ -264,22 +296,25 @@ def generate(args):
         if os.path.exists(p):
             os.remove(p)
     os.replace(tmp_out, args.out)
+    return {"out": args.out, **summary(n, args.seed, args.days, stats), "metadata_entries": meta_rows_total,
+            "seconds": {"load": round(t_load - t_start, 1), "indexes": round(t_index - t_load, 1),
+                        "total": round(time.time() - t_start, 1)}}
 
+
+def summary(n, seed, days, stats):
+    """The JSON summary's fields that describe the documents (stats: filled by an exhausted documents())."""
+    interval = days * 86400 / n
     return {
-        "out": args.out,
         "entities": n,
-        "seed": args.seed,
-        "days": args.days,
+        "seed": seed,
+        "days": days,
         "first_capture": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(int(END_EPOCH - (n - 1) * interval))),
         "last_capture": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(END_EPOCH)),
         "interval_seconds": round(interval, 4),
-        "metadata_entries": meta_rows_total,
-        "markers": {w: {"documents": marker_docs[w], "fraction": f} for w, f in MARKERS},
-        "cjk": {"documents": len(cjk_set), "phrases": cjk_counts},
-        "apps": app_counts,
-        "top_words": vocab[:10],
-        "seconds": {"load": round(t_load - t_start, 1), "indexes": round(t_index - t_load, 1),
-                    "total": round(time.time() - t_start, 1)},
+        "markers": {w: {"documents": stats["markers"][w], "fraction": f} for w, f in MARKERS},
+        "cjk": {"documents": stats["cjk_documents"], "phrases": stats["cjk"]},
+        "apps": stats["apps"],
+        "top_words": vocabulary()[:10],
     }
 
 

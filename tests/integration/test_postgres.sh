@@ -38,6 +38,47 @@ check "backend names PostgreSQL while the API is frozen ($(cat "$M/.status/backe
 kill -CONT "$PENSIEVE_PID"
 unmount_fs "$M"
 
+# --- Change events from PostgreSQL: a capture added through the API appears, and goes when deleted.
+M="$WORK/events"
+mount_fs "$M" "$PENSIEVE_DB" --poll-interval 1 || { fail "mount for change events"; return; }
+before=$(ls "$M/documents" | wc -l)
+demo=$(db_sql "SELECT id FROM libraries WHERE name = 'demo'"); folder=$(db_sql "SELECT id FROM folders WHERE library_id = $demo LIMIT 1")
+added=$(curl -sf -X POST "$PENSIEVE_URL/libraries/$demo/entities?update_index=true" -H 'content-type: application/json' -d "{
+  \"filename\":\"event-probe.webp\",\"filepath\":\"$PENSIEVE_HOME/event-probe.webp\",\"size\":8,
+  \"file_created_at\":\"2026-05-01T10:00:00\",\"file_last_modified_at\":\"2026-05-01T10:00:00\",
+  \"file_type\":\"webp\",\"file_type_group\":\"image\",\"folder_id\":$folder,\"tags\":[],
+  \"metadata_entries\":[{\"key\":\"note\",\"value\":\"eventprobe\",\"source\":\"system_generated\",\"data_type\":\"text\"}]}" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+check "a capture added through the API is listed within the poll interval" \
+  wait_for 10 bash -c "ls '$M/documents' | grep -q '^$added-'"
+assert_eq 1 "$(ls "$M/search/eventprobe" | wc -l)" "and found by the server's search"
+check ".status/events shows the PostgreSQL feed's added event" wait_for 10 grep -q "entity_added $added postgresql" "$M/.status/events"
+curl -sf -X DELETE "$PENSIEVE_URL/libraries/$demo/entities/$added" > /dev/null || fail "deleting the probe"
+check "a deleted capture leaves documents/" wait_for 10 bash -c "! ls '$M/documents' | grep -q '^$added-'"
+assert_eq "$before" "$(ls "$M/documents" | wc -l)" "documents/ is back to its count"
+check ".status/events shows the PostgreSQL feed's removed event" wait_for 10 grep -q "entity_removed $added postgresql" "$M/.status/events"
+unmount_fs "$M"
+
+# --- Row-level security (README, "One PostgreSQL, many users"): a role granted one library sees it only.
+db_admin() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -v ON_ERROR_STOP=1 -d "$PENSIEVE_DB" "$@"; }
+db_admin -f "$ROOT/scripts/postgres-rls.sql" > /dev/null || fail "installing the RLS policies"
+db_admin -c "DROP ROLE IF EXISTS recallfs_demo_reader; CREATE ROLE recallfs_demo_reader LOGIN;
+  GRANT SELECT ON ALL TABLES IN SCHEMA public TO recallfs_demo_reader;
+  INSERT INTO recallfs_library_grants (role, library_id) SELECT 'recallfs_demo_reader', id FROM libraries WHERE name = 'demo'" \
+  || fail "creating the reader role"
+M="$WORK/rls"
+mount_fs "$M" "postgresql://recallfs_demo_reader@127.0.0.1:$PG_PORT/pensieve" || { fail "mount as the RLS reader"; return; }
+want=$(db_sql "SELECT count(*) FROM entities e JOIN libraries l ON l.id = e.library_id WHERE l.name = 'demo'")
+assert_eq "$want" "$(ls "$M/documents" | wc -l)" "RLS: documents/ holds the granted library only"
+assert_eq "demo" "$(ls "$M/libraries")" "RLS: libraries/ shows the granted library only"
+other=$(db_sql "SELECT e.id FROM entities e JOIN libraries l ON l.id = e.library_id WHERE l.name <> 'demo' LIMIT 1")
+check "RLS: another library's document cannot be opened by id" bash -c "! cat '$M/documents/$other-x.md' 2>/dev/null"
+check "RLS: search sees the granted library only" bash -c "! grep -rh '^library: ' '$M/search/budget' | grep -qv '^library: demo ('"
+check "RLS: the search found something" test "$(ls "$M/search/budget" | wc -l)" -gt 0
+check "the superuser still sees everything (Pensieve's own role bypasses RLS)" \
+  test "$(db_sql "SELECT count(*) FROM entities")" -gt "$want"
+unmount_fs "$M"
+
 # --- Primary and replica: the primary stops, the replica answers; the primary returns, health is ok.
 M="$WORK/replica"
 mount_fs "$M" "$BOTH" --health-interval 1 || { fail "mount over primary + replica"; return; }
