@@ -48,6 +48,9 @@ public final class PensievePostgresStore: DatabaseStore {
         do {
             try checkTables()
         } catch StoreError.unavailable(let reason) where !requireServer && reason.hasPrefix(PostgresConnection.connectFailure) {
+            // A server that answers and still refuses us (no such database or role, a wrong password)
+            // will not change its mind: that fails the mount. No server answering may be a moment.
+            if try Self.probe(conninfo, connectTimeout: connectTimeout) == nil { throw StoreError.unavailable(reason) }
             logger.warning("\(reason); serving without the database until a server answers")
         }
     }

@@ -22,6 +22,13 @@ out=$("$RECALLFS_BIN" mount "$WORK/pw" --no-api --cache-dir "$WORK/pwc" --db "po
 check "a server that does not answer fails the mount" test "$rc" -ne 0
 assert_contains "$out" "no PostgreSQL server of postgresql://postgres@127.0.0.1:1/pensieve answers" "and says which"
 
+out=$("$RECALLFS_BIN" mount "$WORK/pw" --no-api --cache-dir "$WORK/pwc" --db "postgresql://postgres@127.0.0.1:$PG_PORT/nosuchdb" 2>&1); rc=$?
+check "a database that does not exist fails the mount" test "$rc" -ne 0
+assert_contains "$out" 'database "nosuchdb" does not exist' "with the server's words"
+out=$("$RECALLFS_BIN" mount "$WORK/pw" --no-api --cache-dir "$WORK/pwc" --db "postgresql://postgres@127.0.0.1:$PG_PORT/postgres" 2>&1); rc=$?
+check "a database without Pensieve's tables fails the mount" test "$rc" -ne 0
+assert_contains "$out" "is not a Pensieve database on PostgreSQL (missing: libraries" "and says what is missing"
+
 # --- API first, PostgreSQL when the API is frozen.
 M="$WORK/api"
 mount_fs "$M" "$PENSIEVE_DB" --api "${PENSIEVE_URL%/api}" --api-timeout 1 --health-interval 1 || { fail "mount with the API"; return; }
