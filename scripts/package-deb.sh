@@ -57,7 +57,7 @@ Package: recallfs
 Version: $VERSION
 Architecture: $ARCH
 Maintainer: RecallFS <recallfs@localhost>
-Depends: fuse3, libsqlite3-0, libcurl4
+Depends: fuse3, libsqlite3-0, libcurl4, libpq5
 Section: utils
 Priority: optional
 Installed-Size: $SIZE

@@ -59,11 +59,6 @@ public final class PostgresConnection: @unchecked Sendable {
 
     deinit { PQfinish(handle) }
 
-    /// Whether the server is a hot standby (a read replica).
-    public var isStandby: Bool {
-        PQparameterStatus(handle, "in_hot_standby").map { String(cString: $0) == "on" } ?? false
-    }
-
     /// Runs `sql` with text parameters (`$1`…), calling `row` for each result row.
     public func query(_ sql: String, _ parameters: [String?] = [], _ row: (PostgresRow) throws -> Void = { _ in }) throws {
         let deadline = Self.now + timeout

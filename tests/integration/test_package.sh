@@ -8,7 +8,7 @@ check "package built ($(tail -3 "$WORK/package.err" 2>/dev/null))" test -s "$deb
 [[ -s "$deb" ]] || return
 version=$("$RECALLFS_BIN" --version)
 assert_contains "$deb" "recallfs_${version}_$(dpkg --print-architecture).deb" "package name carries the version"
-assert_eq "fuse3, libsqlite3-0, libcurl4" "$(dpkg-deb -f "$deb" Depends)" "package depends on fuse3, libsqlite3-0, libcurl4"
+assert_eq "fuse3, libsqlite3-0, libcurl4, libpq5" "$(dpkg-deb -f "$deb" Depends)" "package depends on fuse3, libsqlite3-0, libcurl4, libpq5"
 check "dpkg -i installs it" dpkg -i "$deb"
 files=$(dpkg -L recallfs | while read -r f; do [[ -f "$f" ]] && echo "$f"; done)
 assert_eq "$version" "$(/usr/bin/recallfs --version)" "installed binary answers --version"
