@@ -85,9 +85,11 @@ public final class PensievePostgresStore: DatabaseStore {
             do {
                 var server = ""
                 let result = try pool.withConnection { db in server = db.server; return try body(db) }
+                // Consecutive answers from different servers are normal (the pool spreads reads); a
+                // retry or a return from "unreachable" is news for health.
                 let wasUnreachable = health.withLock { h in
                     defer { h.lastServer = server; h.unreachable = nil }
-                    return h.unreachable != nil || (h.lastServer != nil && h.lastServer != server)
+                    return h.unreachable != nil
                 }
                 if retried || wasUnreachable { recheckSoon() }
                 return result
