@@ -2,8 +2,8 @@ import Store
 
 /// Search on the server, through Pensieve's `entities_fts.search_vector` (`simple` configuration,
 /// weights A filepath, B tags, C metadata and OCR text), with RecallFS's semantics:
-/// - every word must match, as a prefix (`to_tsquery('simple', '''word'':*')`); a word the parser
-///   splits (`e-mail`) becomes a phrase of its parts, the last one a prefix;
+/// - every word must match, as a prefix (`to_tsquery('simple', '''word'':*')`); a word that splits
+///   into several tokens (`e-mail`) becomes a phrase of its parts, each one a prefix;
 /// - a quoted phrase matches its words in sequence (`phraseto_tsquery`);
 /// - filters (library, app, time, type) are conditions on `entities`;
 /// - ranking is `ts_rank_cd` (cover density), best first, then by id. Like the local index, when a
@@ -29,12 +29,16 @@ extension PensievePostgresStore {
                             sql.parameters)
         }
         let window = sql.bind(String(Self.rankWindow))
+        // The tsquery is written where it is used (not in a `WITH`), so that the planner sees the term
+        // and its frequency: a rare word goes through the GIN index, a common one reads the newest
+        // rows by id and stops at the window (sessions plan each call: `plan_cache_mode`). Without
+        // filters, `entities` is not joined (Pensieve deletes a capture's `entities_fts` row with it).
+        let source = sql.filters.isEmpty ? "entities_fts f" : "entities_fts f JOIN entities e ON e.id = f.id"
         return try hits("""
-            WITH q AS (SELECT \(match) AS q),
-            recent AS (
-                SELECT f.id, f.search_vector FROM entities_fts f JOIN entities e ON e.id = f.id, q
-                WHERE f.search_vector @@ q.q\(sql.filters) ORDER BY f.id DESC LIMIT \(window))
-            SELECT r.id, ts_rank_cd(r.search_vector, q.q) AS score FROM recent r, q ORDER BY score DESC, r.id LIMIT \(limit)
+            WITH recent AS (
+                SELECT f.id, f.search_vector FROM \(source)
+                WHERE f.search_vector @@ \(match)\(sql.filters) ORDER BY f.id DESC LIMIT \(window))
+            SELECT r.id, ts_rank_cd(r.search_vector, \(match)) AS score FROM recent r ORDER BY score DESC, r.id LIMIT \(limit)
             """, sql.parameters)
     }
 
@@ -118,24 +122,42 @@ struct PostgresSearchSQL {
     }
 }
 
-/// Pensieve splits tags and metadata with jieba before PostgreSQL builds `search_vector`: runs of
-/// ASCII letters, digits and `+#&._%-` stay whole, so do runs of Han characters (jieba's dictionary
-/// cuts those into words, which this cannot repeat), and every other character is a token of its
-/// own (`Zürich` is stored as `Z ü rich`). A term is split the same way before the server's parser
-/// sees it, so that `zür` finds `Zürich` there as it does in the local index.
+/// Pensieve splits tags and metadata with jieba before PostgreSQL builds `search_vector`, and the
+/// text is stored as jieba's tokens joined by spaces: runs of ASCII letters and digits stay whole (with
+/// a decimal part and a `%`: `3.14`, `50%`), so do runs of Han characters (jieba's dictionary cuts
+/// those into words, which this cannot repeat), and every other character is a token of its own
+/// (`Zürich` is stored as `Z ü rich`, `build-server` as `build - server`, `a.py` as `a . py`). A term
+/// is split the same way before the server's parser sees it, so that it finds what the local index
+/// finds in the same text.
 enum PensieveTokens {
     static func spaced(_ text: String) -> String {
-        var out = ""
-        var previous: Kind = .space
-        for character in text {
-            let kind = Kind(character)
-            if !out.isEmpty, kind != .space, previous == .space || kind == .single || previous == .single || kind != previous {
-                out.append(" ")
+        let characters = Array(text)
+        var tokens: [String] = []
+        var index = 0
+        while index < characters.count {
+            let kind = Kind(characters[index])
+            var end = index + 1
+            switch kind {
+            case .space:
+                index = end
+                continue
+            case .ascii:
+                while end < characters.count, Kind(characters[end]) == .ascii { end += 1 }
+                // jieba keeps a decimal part and a percent sign with the number before them.
+                if end + 1 < characters.count, characters[end] == ".", characters[end + 1].isASCII, characters[end + 1].isNumber {
+                    end += 1
+                    while end < characters.count, characters[end].isASCII, characters[end].isNumber { end += 1 }
+                }
+                if end < characters.count, characters[end] == "%" { end += 1 }
+            case .han:
+                while end < characters.count, Kind(characters[end]) == .han { end += 1 }
+            case .single:
+                break
             }
-            if kind != .space { out.append(character) }
-            previous = kind
+            tokens.append(String(characters[index..<end]))
+            index = end
         }
-        return out
+        return tokens.joined(separator: " ")
     }
 
     enum Kind { case ascii, han, single, space }
@@ -147,7 +169,6 @@ extension PensieveTokens.Kind {
         guard let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1 else { self = .single; return }
         switch scalar.value {
         case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: self = .ascii
-        case 0x2B, 0x23, 0x26, 0x2E, 0x5F, 0x25, 0x2D: self = .ascii  // + # & . _ % -
         case 0x4E00...0x9FD5: self = .han
         default: self = .single
         }

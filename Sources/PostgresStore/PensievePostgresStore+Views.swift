@@ -7,10 +7,8 @@ extension PensievePostgresStore {
         var sql = PostgresFilterSQL(filter)
         let after = sql.bind(String(afterID)), count = sql.bind(String(limit))
         return try read { db in
-            var page: [ListedDocument] = []
-            try db.query("SELECT \(PostgresSQL.summaryColumns) FROM entities e WHERE e.id > \(after)\(sql.conditions) ORDER BY e.id LIMIT \(count)",
-                         sql.parameters) { page.append(ListedDocument(summary: PostgresSQL.summary($0))) }
-            return page
+            try PostgresSQL.summaries(db, "SELECT \(PostgresSQL.rowColumns) FROM entities e WHERE e.id > \(after)\(sql.conditions) ORDER BY e.id LIMIT \(count)",
+                                      sql.parameters).map { ListedDocument(summary: $0) }
         }
     }
 

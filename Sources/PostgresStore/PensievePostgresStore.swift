@@ -165,18 +165,14 @@ public final class PensievePostgresStore: DatabaseStore {
 
     public func entitySummaries(afterID: Int64, library: Int64?, limit: Int) throws -> [EntitySummary] {
         try read { db in
-            var result: [EntitySummary] = []
-            try db.query("SELECT \(PostgresSQL.summaryColumns) FROM entities e WHERE e.id > $1 AND ($2::bigint IS NULL OR e.library_id = $2) ORDER BY e.id LIMIT $3",
-                         [String(afterID), library.map(String.init), String(limit)]) { result.append(PostgresSQL.summary($0)) }
-            return result
+            try PostgresSQL.summaries(db, "SELECT \(PostgresSQL.rowColumns) FROM entities e WHERE e.id > $1 AND ($2::bigint IS NULL OR e.library_id = $2) ORDER BY e.id LIMIT $3",
+                                      [String(afterID), library.map(String.init), String(limit)])
         }
     }
 
     public func entitySummary(id: Int64) throws -> EntitySummary? {
         try read { db in
-            var result: EntitySummary?
-            try db.query("SELECT \(PostgresSQL.summaryColumns) FROM entities e WHERE e.id = $1", [String(id)]) { result = PostgresSQL.summary($0) }
-            return result
+            try PostgresSQL.summaries(db, "SELECT \(PostgresSQL.rowColumns) FROM entities e WHERE e.id = $1", [String(id)]).first
         }
     }
 

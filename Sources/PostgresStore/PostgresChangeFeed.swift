@@ -50,18 +50,10 @@ extension PensievePostgresStore {
     /// there is no floor yet. At most 100,000 rows a call (a burst of captures is seen over polls).
     func versions(from floor: Int64?, newest: Int) throws -> [(id: Int64, version: String)] {
         try read { db in
-            var rows: [(id: Int64, version: String)] = []
-            if let floor {
-                try db.query("SELECT \(PostgresSQL.summaryColumns) FROM entities e WHERE e.id >= $1 ORDER BY e.id LIMIT 100000", [String(floor)]) {
-                    let s = PostgresSQL.summary($0); rows.append((s.id, s.version))
-                }
-            } else {
-                try db.query("SELECT \(PostgresSQL.summaryColumns) FROM entities e ORDER BY e.id DESC LIMIT $1", [String(newest)]) {
-                    let s = PostgresSQL.summary($0); rows.append((s.id, s.version))
-                }
-                rows.reverse()
-            }
-            return rows
+            let summaries = try floor.map {
+                try PostgresSQL.summaries(db, "SELECT \(PostgresSQL.rowColumns) FROM entities e WHERE e.id >= $1 ORDER BY e.id LIMIT 100000", [String($0)])
+            } ?? PostgresSQL.summaries(db, "SELECT \(PostgresSQL.rowColumns) FROM entities e ORDER BY e.id DESC LIMIT $1", [String(newest)]).reversed()
+            return summaries.map { ($0.id, $0.version) }
         }
     }
 }

@@ -63,11 +63,13 @@ public struct PostgresTarget: Sendable, Equatable {
     }
 
     /// What the daemon adds to every connection: read-only transactions, a statement timeout within
-    /// the request budget, UTC (timestamps are read as Unix seconds either way), a bounded connect
-    /// time per server, and keepalives so that a server that vanished is noticed.
+    /// the request budget, UTC (timestamps are read as Unix seconds either way), a plan per call for
+    /// prepared statements (a search's plan depends on how common its words are: a generic plan
+    /// would read every match of a common word), a bounded connect time per server, and keepalives
+    /// so that a server that vanished is noticed.
     func sessionParameters(statementTimeout: Double, connectTimeout: Double) -> [(String, String)] {
         let options = "-c default_transaction_read_only=on -c statement_timeout=\(Int(statementTimeout * 1000))"
-            + " -c TimeZone=UTC -c idle_in_transaction_session_timeout=60000"
+            + " -c TimeZone=UTC -c idle_in_transaction_session_timeout=60000 -c plan_cache_mode=force_custom_plan"
         return [("options", ((given["options"].map { $0 + " " }) ?? "") + options),
                 ("connect_timeout", String(max(2, Int(connectTimeout.rounded(.up))))),
                 ("application_name", given["application_name"] ?? "recallfs"),

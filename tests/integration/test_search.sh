@@ -27,6 +27,8 @@ else
   assert_eq 1 "$(ls "$S/naive resume" | wc -l)" "accents fold (naive resume)"
 fi
 assert_eq 1 "$(ls "$S/東京" | wc -l)" "CJK text"
+assert_eq 1 "$(ls "$S/build-server" | wc -l)" "a hyphenated word (build-server, in a window title)"
+assert_eq 1 "$(ls "$S/ssh build-ser" | wc -l)" "a hyphenated prefix next to another word"
 assert_eq 0 "$(ls "$S/\"budget quarterly\"" | wc -l)" "quoted phrase keeps word order"
 check "quoted phrase matches" test "$(ls "$S/\"budget review\"" | wc -l)" -ge 1
 
