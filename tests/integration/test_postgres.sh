@@ -108,6 +108,26 @@ assert_contains "$(cat "$M/.status/health.json")" "postgresql 127.0.0.1:$PG_PORT
 check "health is ok once the primary is back" wait_for 15 grep -qx ok "$M/.status/health"
 unmount_fs "$M"
 
+# --- A frozen primary (every process of it stopped, as in a network partition): no read hangs; each
+# waits at most for its deadline (--db-timeout + 1 s) and a connect timeout, then the replica answers.
+M="$WORK/frozen"
+mount_fs "$M" "$BOTH" --health-interval 1 --db-timeout 2 || { fail "mount for the frozen primary"; return; }
+ls "$M/documents" > /dev/null
+primary_pid=$(head -1 "$PG_DIR/primary/postmaster.pid")
+frozen=("$primary_pid" $(pgrep -P "$primary_pid"))
+kill -STOP "${frozen[@]}"
+kill -HUP "$(daemon_pid "$M")"
+# `timeout` only tells a hang from an answer (60 s is far above any deadline); it is not a speed bound.
+check "ls documents/ answers with the primary frozen" timeout 60 ls "$M/documents" > /dev/null
+bad=0; for f in "$M"/documents/*; do timeout 60 cat "$f" > /dev/null || bad=$((bad + 1)); done
+assert_eq 0 "$bad" "cat of every document with the primary frozen"
+check "a new search answers with the primary frozen" bash -c "timeout 60 ls '$M/search/walrus' | grep -q ."
+assert_eq "postgresql 127.0.0.1:$REPLICA_PORT" "$(cat "$M/.status/backend")" "backend names the replica while the primary is frozen"
+check "health names the frozen primary" wait_for 15 grep -q "postgresql 127.0.0.1:$PG_PORT does not answer" "$M/.status/health.json"
+kill -CONT "${frozen[@]}"
+check "health is ok once the primary thaws" wait_for 15 grep -qx ok "$M/.status/health"
+unmount_fs "$M"
+
 # --- Four mounts on one cluster, each scoped to its own library, 16 readers each for 60 s.
 for name in team-c team-d; do
   dir="$PENSIEVE_HOME/shots-$name"; mkdir -p "$dir"
