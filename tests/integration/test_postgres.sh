@@ -86,6 +86,33 @@ check "the superuser still sees everything (Pensieve's own role bypasses RLS)" \
   test "$(db_sql "SELECT count(*) FROM entities")" -gt "$want"
 unmount_fs "$M"
 
+# --- A real password: from PGPASSWORD or a pgpass file, never on the command line, never printed.
+SECRET="pw-$RANDOM-s3cret"
+db_admin -c "DROP ROLE IF EXISTS recallfs_pw_reader; CREATE ROLE recallfs_pw_reader LOGIN PASSWORD '$SECRET';
+  GRANT SELECT ON ALL TABLES IN SCHEMA public TO recallfs_pw_reader;
+  INSERT INTO recallfs_library_grants (role, library_id) SELECT 'recallfs_pw_reader', id FROM libraries" || fail "password role"
+hba="$PG_DIR/primary/pg_hba.conf"
+sed -i "1i host all recallfs_pw_reader 127.0.0.1/32 scram-sha-256" "$hba"
+db_admin -c "SELECT pg_reload_conf()" > /dev/null
+PW_URL="postgresql://recallfs_pw_reader@127.0.0.1:$PG_PORT/pensieve"
+out=$(PGPASSWORD= PGPASSFILE=/nonexistent "$RECALLFS_BIN" mount "$WORK/pw" --no-api --cache-dir "$WORK/pwc" --db "$PW_URL" 2>&1); rc=$?
+check "without a password the mount fails" test "$rc" -ne 0
+assert_contains "$out" "password" "and says a password is needed"
+M="$WORK/pgpassword"
+PGPASSWORD="$SECRET" mount_fs "$M" "$PW_URL" || fail "mount with PGPASSWORD"
+assert_eq "$(db_sql "SELECT count(*) FROM entities")" "$(ls "$M/documents" | wc -l)" "PGPASSWORD: documents/ lists"
+pid=$(daemon_pid "$M")
+check "the daemon's command line was read" grep -qaF "$PW_URL" "/proc/$pid/cmdline"
+check "the password is not in the daemon's command line" bash -c '! grep -qaF "$1" "/proc/$2/cmdline"' _ "$SECRET" "$pid"
+check "nor in health.json, the errors or the log" bash -c '! grep -qaF "$1" "$2/.status/health.json" "$2/.status/errors" "$3"' _ "$SECRET" "$M" "$WORK/cache/recallfs.log"
+unmount_fs "$M"
+printf '127.0.0.1:%s:pensieve:recallfs_pw_reader:%s\n' "$PG_PORT" "$SECRET" > "$WORK/pgpass"; chmod 600 "$WORK/pgpass"
+M="$WORK/pgpassfile"
+PGPASSWORD= PGPASSFILE="$WORK/pgpass" mount_fs "$M" "$PW_URL" || fail "mount with a pgpass file"
+assert_eq "$(db_sql "SELECT count(*) FROM entities")" "$(ls "$M/documents" | wc -l)" "pgpass file: documents/ lists"
+unmount_fs "$M"
+sed -i '1d' "$hba"; db_admin -c "SELECT pg_reload_conf()" > /dev/null
+
 # --- Primary and replica: the primary stops, the replica answers; the primary returns, health is ok.
 M="$WORK/replica"
 mount_fs "$M" "$BOTH" --health-interval 1 || { fail "mount over primary + replica"; return; }
