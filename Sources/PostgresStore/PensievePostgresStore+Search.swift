@@ -76,7 +76,8 @@ extension PensievePostgresStore {
 /// A search request as PostgreSQL conditions on `entities e` and a `tsquery` expression, with text
 /// parameters (`$1`…) for every value the user typed: nothing typed is ever part of the SQL text.
 struct PostgresSearchSQL {
-    private(set) var parameters: [String?] = []
+    private var bindings = PostgresBindings()
+    var parameters: [String?] { bindings.parameters }
     /// ` AND …` conditions on `entities e`.
     private(set) var filters = ""
     /// The `tsquery` expression, nil when no term has a character the parser keeps.
@@ -96,19 +97,14 @@ struct PostgresSearchSQL {
             filters += " AND EXISTS (SELECT 1 FROM metadata_entries me WHERE me.entity_id = e.id AND me.key = 'active_app'"
                 + " AND lower(me.value) = ANY(\(bind(Self.textArray(request.apps.map { $0.lowercased() })))::text[]))"
         }
-        if let start = request.start { filters += " AND e.file_created_at >= to_timestamp(\(bind(String(start))))::timestamptz AT TIME ZONE 'UTC'" }
-        if let end = request.end { filters += " AND e.file_created_at < to_timestamp(\(bind(String(end))))::timestamptz AT TIME ZONE 'UTC'" }
+        filters += bindings.captured(from: request.start, before: request.end)
         if !request.types.isEmpty {
             let types = bind(Self.textArray(request.types.map { $0.lowercased() }))
             filters += " AND (lower(e.file_type_group) = ANY(\(types)::text[]) OR lower(e.file_type) = ANY(\(types)::text[]))"
         }
     }
 
-    /// Adds a parameter and returns its placeholder.
-    mutating func bind(_ value: String?) -> String {
-        parameters.append(value)
-        return "$\(parameters.count)"
-    }
+    mutating func bind(_ value: String?) -> String { bindings.bind(value) }
 
     /// `word` as one quoted lexeme of `to_tsquery` syntax: `'`, `\` escaped, NUL dropped.
     static func quotedLexeme(_ word: String) -> String {

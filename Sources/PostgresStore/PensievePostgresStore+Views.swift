@@ -56,13 +56,13 @@ extension PensievePostgresStore {
 
 /// A `DocumentFilter` as ` AND …` conditions on `entities e`, with text parameters.
 struct PostgresFilterSQL {
-    private(set) var parameters: [String?] = []
+    private var bindings = PostgresBindings()
+    var parameters: [String?] { bindings.parameters }
     private(set) var conditions = ""
 
     init(_ filter: DocumentFilter) {
         if let library = filter.library { conditions += " AND e.library_id = \(bind(String(library)))" }
-        if let from = filter.createdFrom { conditions += " AND e.file_created_at >= to_timestamp(\(bind(String(from))))::timestamptz AT TIME ZONE 'UTC'" }
-        if let before = filter.createdBefore { conditions += " AND e.file_created_at < to_timestamp(\(bind(String(before))))::timestamptz AT TIME ZONE 'UTC'" }
+        conditions += bindings.captured(from: filter.createdFrom, before: filter.createdBefore)
         if filter.imagesOnly { conditions += " AND e.file_type_group = 'image'" }
         if let app = filter.app {
             let first = "(SELECT m.value FROM metadata_entries m WHERE m.entity_id = e.id AND m.key = 'active_app' ORDER BY m.id LIMIT 1)"
@@ -71,8 +71,5 @@ struct PostgresFilterSQL {
         }
     }
 
-    mutating func bind(_ value: String) -> String {
-        parameters.append(value)
-        return "$\(parameters.count)"
-    }
+    mutating func bind(_ value: String) -> String { bindings.bind(value) }
 }

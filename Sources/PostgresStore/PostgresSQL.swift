@@ -103,6 +103,26 @@ enum PostgresSQL {
     }
 }
 
+/// The text parameters (`$1`…) of one statement, and the conditions that searches and views share.
+struct PostgresBindings {
+    private(set) var parameters: [String?] = []
+
+    /// Adds a parameter and returns its placeholder.
+    mutating func bind(_ value: String?) -> String {
+        parameters.append(value)
+        return "$\(parameters.count)"
+    }
+
+    /// ` AND …` conditions on the capture time of `entities e`: at or after `from`, before `before`
+    /// (Unix seconds; the column holds UTC).
+    mutating func captured(from: Int64?, before: Int64?) -> String {
+        var sql = ""
+        if let from { sql += " AND e.file_created_at >= to_timestamp(\(bind(String(from))))::timestamptz AT TIME ZONE 'UTC'" }
+        if let before { sql += " AND e.file_created_at < to_timestamp(\(bind(String(before))))::timestamptz AT TIME ZONE 'UTC'" }
+        return sql
+    }
+}
+
 /// `PQpingParams` for one server: nil when it accepts connections, else why not.
 enum PostgresPing {
     static func ping(_ parameters: [(String, String)]) -> String? {

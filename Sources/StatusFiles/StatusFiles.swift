@@ -110,7 +110,7 @@ extension StatusFiles {
         let s = board.report
         // A database file that is being replaced (gone, truncated, not yet a Pensieve database) is
         // expected back: cached answers still serve, so that is degraded, not down.
-        let replacing = (failover?.local as? PensieveSQLiteStore)?.fileProblem != nil
+        let replacing = failover?.local?.problemIsTransient ?? false
         let canServe = failover == nil ? s.storeReachable : (c.api == true || c.database == true || replacing)
         if !canServe { return "down" }
         if [c.api, c.database, c.events, c.index].contains(false) || !problems.isEmpty { return "degraded" }

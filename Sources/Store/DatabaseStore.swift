@@ -9,6 +9,9 @@ public protocol DatabaseStore: DocumentStore {
     /// Why it cannot serve now, known without asking it (the file is gone, replaced or unreadable; no
     /// server answered), or nil. Health calls the database down while this is set.
     var availabilityProblem: String? { get }
+    /// The problem is one that passes by itself (a SQLite file being replaced): cached answers still
+    /// serve meanwhile, so health is degraded, not down.
+    var problemIsTransient: Bool { get }
     /// Something wrong that does not stop it from serving (one of several servers does not answer):
     /// health is degraded while this is set.
     var degradation: String? { get }
@@ -33,12 +36,14 @@ public protocol DatabaseStore: DocumentStore {
 
 extension DatabaseStore {
     public var degradation: String? { nil }
+    public var problemIsTransient: Bool { false }
     public func checkHealth() {}
 }
 
 extension PensieveSQLiteStore: DatabaseStore {
     public var location: String { path }
     public var availabilityProblem: String? { fileProblem }
+    public var problemIsTransient: Bool { fileProblem != nil }
     public var searchCurrent: Bool { index?.isCurrent ?? false }
     public var searchReady: Bool { index?.syncState.ready ?? false }
 }

@@ -104,7 +104,7 @@ public final class FailoverStore: DocumentStore {
             circuit.healthCheckSucceeded()
             state.withLock { $0.lastBackend = "api" }
             var detail = searchWorks ? "ok" : "ok; word search broken (HTTP 500), using the local index"
-            if !listingComplete { detail += "; API listings miss entities (folders it does not show), listing from \(local.map { $0 is PensieveSQLiteStore ? "SQLite" : $0.backendName } ?? "the database")" }
+            if !listingComplete { detail += "; API listings miss entities (folders it does not show), listing from \(local?.backendName ?? "the database")" }
             state.withLock { $0.apiSearchWorks = searchWorks; $0.apiListingComplete = listingComplete; $0.lastHealthCheck = (Date(), true, detail) }
         } catch {
             circuit.healthCheckFailed("health check: \(error)")

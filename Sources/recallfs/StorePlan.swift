@@ -32,8 +32,10 @@ struct StorePlan {
     /// The database is PostgreSQL (`--db postgresql://…`).
     var isPostgres: Bool { PostgresTarget.isPostgres(databasePath) }
 
-    var databaseProblem: String? {
-        if isPostgres { return postgresProblem }
+    /// nil when the database can be read, else why not. A PostgreSQL connection string that libpq
+    /// cannot read, or one with a password in it, throws: that is refused whatever else answers.
+    func databaseProblem() throws -> String? {
+        if isPostgres { return try PensievePostgresStore.probe(databasePath) }
         if !FileManager.default.fileExists(atPath: databasePath) { return "database not found: \(databasePath)" }
         if !FileManager.default.isReadableFile(atPath: databasePath) { return "database not readable: \(databasePath) (check its permissions)" }
         return nil
@@ -50,16 +52,7 @@ struct StorePlan {
         }
     }
 
-    /// nil when some server of the PostgreSQL list answers, else why not. A connection string that
-    /// libpq cannot read, or one with a password in it, is refused outright.
-    var postgresProblem: String? {
-        do { return try PensievePostgresStore.probe(databasePath) } catch { return "\(error)" }
-    }
-
     func checkBeforeMount() throws {
-        if isPostgres {
-            do { _ = try PostgresTarget(databasePath) } catch let error as StoreError { throw UserFacingError(Self.plain(error)) }
-        }
         if let apiURL {
             guard let url = URL(string: apiURL), ["http", "https"].contains(url.scheme ?? ""), let host = url.host else {
                 throw UserFacingError("not an http(s) URL: \(URLSafety.masked(apiURL))")
@@ -68,7 +61,8 @@ struct StorePlan {
                 throw UserFacingError("the API URL \(URLSafety.masked(apiURL)) is not on loopback; pass --allow-remote-api to use it (screen text will cross the network)")
             }
         }
-        let database = databaseProblem
+        let database: String?
+        do { database = try databaseProblem() } catch let error as StoreError { throw UserFacingError(Self.plain(error)) }
         if let database, databaseExplicit, !isPostgres {
             throw UserFacingError(database + " (give --db PATH, or build one with: recallfs index DIR --db PATH)")
         }
@@ -102,7 +96,7 @@ struct StorePlan {
                                                       requireServer: false)
                 local = store
                 feed = PostgresChangeFeed(store: store)
-            } else if databaseProblem == nil {
+            } else if try databaseProblem() == nil {
                 // The index records each rendering's size as it indexes, so `ls -l` renders nothing.
                 index = try SearchIndex(path: cacheDir + "/index.sqlite", source: databasePath, readyWait: indexWait,
                                         sizer: { entity, library in DocumentRenderer.size(entity, library: library) })

@@ -262,7 +262,7 @@ private func operations() -> [(name: String, failover: (FailoverStore) throws ->
         #expect(try rig.store.entitySummaries(afterID: 0, library: nil, limit: 10).map(\.id) == [101, 102])
         rig.store.checkHealth()
         #expect(rig.store.stats.apiListingComplete == false)
-        #expect(rig.store.stats.lastHealthCheck?.detail.contains("listing from SQLite") == true)
+        #expect(rig.store.stats.lastHealthCheck?.detail.contains("listing from sqlite") == true)
         #expect(try rig.store.entitySummaries(afterID: 0, library: nil, limit: 10).map(\.id) == rig.localIDs)
         #expect(rig.store.stats.lastBackend == "sqlite")
         #expect(try rig.store.entityCount(library: nil) == rig.localIDs.count)
